@@ -1,0 +1,19 @@
+"""The Celery app. Messages only wake workers up; the database holds the work."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cmsatdesy_cms.settings")
+
+app = Celery("cmsatdesy_cms")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+app.conf.beat_schedule = {
+    "record-worker-heartbeat": {"task": "cmsatdesy_cms.tasks.record_worker_heartbeat", "schedule": 60.0},
+}
+
+
+def add_periodic_task(name: str, task: str, schedule: float | object) -> None:
+    """Apps' tasks modules register their periodic work here (top layer, imported by nothing)."""
+    app.conf.beat_schedule[name] = {"task": task, "schedule": schedule}

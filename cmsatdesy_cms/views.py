@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .celery import app as celery_app
+from .models import WorkerHeartbeat
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    return render(request, "home.html")
+
+
+def _database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as exc:  # noqa: BLE001 - a health check reports, it does not raise
+        return f"error: {exc.__class__.__name__}"
+
+
+def _broker_state() -> str:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}"
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = _database_state()
+    broker = _broker_state()
+    worker = "unknown"
+    if database == "ok":
+        recent = timezone.now() - timedelta(minutes=3)
+        worker = "ok" if WorkerHeartbeat.objects.filter(seen_at__gte=recent).exists() else "not seen"
+    healthy = database == "ok" and broker == "ok"
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "database": database, "broker": broker, "worker": worker},
+        status=200 if healthy else 503,
+    )

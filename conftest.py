@@ -1,0 +1,168 @@
+"""Fixtures every app's tests share: people in each role, a real browser, a real worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contributors.testing import WorkerProcess
+
+ROOT = Path(__file__).resolve().parent
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def people(db: Any) -> dict[str, Any]:
+    """One person per role of the design, with a confirmed address."""
+    from contributors.tests.factories import (
+        admin_user,
+        contributor_user,
+        outreach_user,
+        science_user,
+    )
+
+    return {
+        "contributor": contributor_user(username="anna"),
+        "other_contributor": contributor_user(username="jonas"),
+        "outreach": outreach_user(username="mira"),
+        "science": science_user(username="lukas"),
+        "admin": admin_user(username="root"),
+    }
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A desktop browser page; ``phone_page`` for a phone-sized one."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="en-GB",
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="en-GB",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def celery_worker_process(
+    transactional_db: Any, tmp_path: Path, settings: Any
+) -> Iterator[WorkerProcess]:
+    """A real Celery worker in its own process, on this test's database and broker.
+
+    Redis when CELERY_BROKER_URL is set, else kombu's filesystem transport; the database
+    is the test database (a SQLite file or PostgreSQL), so the worker sees committed rows.
+    """
+    from django.db import connection
+
+    from cmsatdesy_cms.celery import app
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "CELERY_BROKER_DIR": str(settings.BROKER_DIR),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CMS_TESTING": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    with app.connection_for_write() as conn:
+        # Leftovers of earlier tests are not this test's work.
+        app.amqp.queues[queue].bind(conn.default_channel).purge()
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cmsatdesy_cms",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    worker = WorkerProcess(process, log_path)
+    deadline = time.monotonic() + 30
+    while "ready." not in worker.log():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"The Celery worker did not start:\n{worker.log()}")
+        time.sleep(0.1)
+    yield worker
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,70 @@
+"""Demo people for ``seed_demo``: the five logins of the design, password ``cmsatdesy-demo``."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from .models import CareerStage, Contributor, Publication
+from .roles import CONTRIBUTORS, OUTREACH_TEAM, SCIENCE_REVIEWERS
+
+DEMO_PASSWORD = "cmsatdesy-demo"
+
+DEMO_USERS = [
+    # username, display name, e-mail, groups, staff, career stage, research area
+    ("scientist", "Anna Becker", "anna.becker@desy.de", [CONTRIBUTORS], False, CareerStage.PHD, "Higgs boson pairs"),
+    ("scientist2", "Jonas Weber", "jonas.weber@desy.de", [CONTRIBUTORS], False, CareerStage.POSTDOC, "Top quarks"),
+    (
+        "reviewer",
+        "Mira Schulz",
+        "mira.schulz@desy.de",
+        [CONTRIBUTORS, OUTREACH_TEAM],
+        False,
+        CareerStage.STAFF,
+        "Tracker upgrade",
+    ),
+    (
+        "science",
+        "Lukas Hoffmann",
+        "lukas.hoffmann@desy.de",
+        [CONTRIBUTORS, SCIENCE_REVIEWERS],
+        False,
+        CareerStage.STAFF,
+        "Searches for dark matter",
+    ),
+    ("admin", "Site Admin", "admin@desy.de", [OUTREACH_TEAM], True, CareerStage.STAFF, "Computing"),
+]
+
+
+def seed(*, scale: int = 1, log: object = print, context: dict[str, object] | None = None) -> dict[str, object]:
+    User = get_user_model()
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in (CONTRIBUTORS, OUTREACH_TEAM, SCIENCE_REVIEWERS)}
+    users = {}
+    for username, display_name, email, group_names, staff, stage, area in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        user.email = email
+        user.is_staff = staff
+        user.is_superuser = staff
+        user.first_name, _, user.last_name = display_name.partition(" ")
+        user.save()
+        user.groups.add(*(groups[name] for name in group_names))
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        Contributor.objects.update_or_create(
+            user=user, defaults={"display_name": display_name, "career_stage": stage, "research_area": area}
+        )
+        users[username] = user
+    publication, _ = Publication.objects.get_or_create(
+        cms_id="CMS-HIG-25-001",
+        defaults={
+            "title": "Search for Higgs boson pair production in the four b quark final state",
+            "arxiv_id": "2511.01234",
+        },
+    )
+    publication.contributors.add(users["scientist"].contributor)
+    log(f"Demo users: {', '.join(users)} (password {DEMO_PASSWORD})")  # type: ignore[operator]
+    return {"users": users, "publication": publication}

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CareerStage(models.TextChoices):
+    STUDENT = "student", _("Bachelor or master student")
+    PHD = "phd", _("PhD student")
+    POSTDOC = "postdoc", _("Postdoc")
+    STAFF = "staff", _("Staff scientist")
+    ENGINEER = "engineer", _("Engineer")
+    TECHNICIAN = "technician", _("Technician")
+    OTHER = "other", _("Other")
+
+
+instagram_handle_validator = RegexValidator(
+    r"^@?[A-Za-z0-9._]{1,30}$",
+    _("An Instagram handle has up to 30 letters, digits, dots and underscores."),
+)
+
+
+class Contributor(models.Model):
+    """A person of the group who tells or helps tell stories."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contributor", verbose_name=_("user")
+    )
+    display_name = models.CharField(_("display name"), max_length=120, blank=True)
+    career_stage = models.CharField(
+        _("career stage"), max_length=20, choices=CareerStage.choices, default=CareerStage.OTHER
+    )
+    research_area = models.CharField(_("research area"), max_length=200, blank=True)
+    instagram_handle = models.CharField(
+        _("Instagram handle"), max_length=31, blank=True, validators=[instagram_handle_validator]
+    )
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    languages = models.CharField(
+        _("languages spoken"), max_length=200, blank=True, help_text=_("For example: German, English")
+    )
+    bio = models.TextField(_("short bio"), max_length=1000, blank=True)
+    language = models.CharField(
+        _("language of the interface and e-mails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+
+    class Meta:
+        verbose_name = _("contributor")
+        verbose_name_plural = _("contributors")
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user.get_full_name() or self.user.get_username()
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.instagram_handle = self.instagram_handle.lstrip("@")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Publication(models.Model):
+    """A result of the group: a paper or a CMS public result."""
+
+    title = models.CharField(_("title"), max_length=500)
+    arxiv_id = models.CharField(_("arXiv id"), max_length=40, blank=True, db_index=True)
+    doi = models.CharField(_("DOI"), max_length=200, blank=True, db_index=True)
+    cms_id = models.CharField(_("CMS result id"), max_length=40, blank=True, db_index=True)
+    inspire_id = models.CharField(_("INSPIRE id"), max_length=40, blank=True, db_index=True)
+    journal = models.CharField(_("journal"), max_length=300, blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    public_from = models.DateTimeField(
+        _("public from"), null=True, blank=True, help_text=_("Nothing about it goes out before this time.")
+    )
+    contributors = models.ManyToManyField(
+        Contributor, related_name="publications", blank=True, verbose_name=_("contributors of the group")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-public_from", "-created_at"]
+
+    def __str__(self) -> str:
+        ref = self.cms_id or self.arxiv_id or self.doi
+        return f"{self.title} ({ref})" if ref else self.title
