@@ -171,6 +171,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cmsatdesy")}
+if TESTING:
+    CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
 
 # --- Celery -------------------------------------------------------------------
 BROKER_DIR = Path(
