@@ -305,9 +305,22 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Graph API ------------------------------------------------------------------
-GRAPH_API_BASE_URL = env.str("GRAPH_API_BASE_URL", default="http://127.0.0.1:8765").rstrip("/")
+# Empty means Meta's own host for the account's flavour (graph.instagram.com or
+# graph.facebook.com); development points everything at the emulator.
+GRAPH_API_BASE_URL = env.str(
+    "GRAPH_API_BASE_URL", default="" if PRODUCTION else "http://127.0.0.1:8765"
+).rstrip("/")
 GRAPH_API_VERSION = env.str("GRAPH_API_VERSION", default="v25.0")
 GRAPH_API_TIMEOUT = env.float("GRAPH_API_TIMEOUT", default=20.0)
+# "Connect Instagram": the Meta app and its login flavour (instagram_login or facebook_login).
+# The development defaults are the emulator's demo app. An empty dialog URL means the
+# emulator's dialog when GRAPH_API_BASE_URL is set, else Meta's for the flavour.
+INSTAGRAM_LOGIN_FLAVOUR = env.str("INSTAGRAM_LOGIN_FLAVOUR", default="instagram_login")
+INSTAGRAM_APP_ID = env.str("INSTAGRAM_APP_ID", default="" if PRODUCTION else "1000000000000001")
+INSTAGRAM_APP_SECRET = env.str("INSTAGRAM_APP_SECRET", default="" if PRODUCTION else "emulator-app-secret")
+INSTAGRAM_OAUTH_DIALOG_URL = env.str("INSTAGRAM_OAUTH_DIALOG_URL", default="")
+INSTAGRAM_TOKEN_REFRESH_DAYS = env.int("INSTAGRAM_TOKEN_REFRESH_DAYS", default=30)
+INSTAGRAM_TOKEN_WARNING_DAYS = env.int("INSTAGRAM_TOKEN_WARNING_DAYS", default=14)
 
 # --- E-mail -------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
