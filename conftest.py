@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture
@@ -122,6 +123,7 @@ def celery_worker_process(
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "CELERY_BROKER_DIR": str(settings.BROKER_DIR),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
         "CMS_TESTING": "1",
         "PYTHONUNBUFFERED": "1",
     }
