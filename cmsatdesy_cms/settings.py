@@ -301,6 +301,10 @@ STORAGES = {
     },
 }
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Originals of uploaded photos: never served directly, only through views that check permissions.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+# Contact data of people shown in photos is erased this many days after publication.
+PEOPLE_CONTACT_RETENTION_DAYS = env.int("PEOPLE_CONTACT_RETENTION_DAYS", default=365)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
