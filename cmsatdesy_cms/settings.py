@@ -252,20 +252,38 @@ OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="Institution")
 OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
 OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
 OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
-SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
-if OIDC_SERVER_URL and OIDC_CLIENT_ID:
-    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+if bool(OIDC_SERVER_URL) != bool(OIDC_CLIENT_ID):
+    raise ImproperlyConfigured("OIDC_SERVER_URL and OIDC_CLIENT_ID must be set together, or neither")
+if OIDC_SERVER_URL and not OIDC_SERVER_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"OIDC_SERVER_URL must be an http(s) URL, not {OIDC_SERVER_URL!r}")
+
+
+def institution_openid_connect(
+    *, server_url: str, client_id: str, secret: str, name: str
+) -> dict[str, object]:
+    """allauth's settings for the institution's provider; tests point them at a local one."""
+    return {
         "APPS": [
             {
                 "provider_id": "institution",
-                "name": OIDC_PROVIDER_NAME,
-                "client_id": OIDC_CLIENT_ID,
-                "secret": OIDC_CLIENT_SECRET,
-                "settings": {"server_url": OIDC_SERVER_URL},
+                "name": name,
+                "client_id": client_id,
+                "secret": secret,
+                "settings": {"server_url": server_url},
             }
         ],
         "OAUTH_PKCE_ENABLED": True,
     }
+
+
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
+if OIDC_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = institution_openid_connect(
+        server_url=OIDC_SERVER_URL,
+        client_id=OIDC_CLIENT_ID,
+        secret=OIDC_CLIENT_SECRET,
+        name=OIDC_PROVIDER_NAME,
+    )
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
@@ -358,7 +376,11 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'", "blob:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"] + ([] if PRODUCTION else ["http://127.0.0.1:*", "http://localhost:*"]),
+        # The "Sign in with" form redirects to the institution's provider; browsers hold that
+        # redirect to form-action too.
+        "form-action": ["'self'"]
+        + ([] if PRODUCTION else ["http://127.0.0.1:*", "http://localhost:*"])
+        + (["/".join(OIDC_SERVER_URL.split("/")[:3])] if OIDC_SERVER_URL else []),
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
