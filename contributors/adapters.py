@@ -49,10 +49,19 @@ class InstitutionSocialAccountAdapter(DefaultSocialAccountAdapter):
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
-    """allauth logs in with ``login=`` or ``email=``; axes must see the same name each time."""
+    """allauth logs in with ``login=`` or ``email=``; axes must count one account as one name,
+    whether the person typed the username or the address, in any case."""
+    from django.contrib.auth import get_user_model
+
     for source in (credentials or {}, request.POST if request is not None else {}):
         for key in ("login", "email", "username"):
-            value = source.get(key)
-            if value:
-                return str(value).strip().lower()
+            value = str(source.get(key) or "").strip().lower()
+            if not value:
+                continue
+            if "@" in value:
+                username = (
+                    get_user_model().objects.filter(email__iexact=value).values_list("username", flat=True).first()
+                )
+                return (username or value).lower()
+            return value
     return None
