@@ -17,3 +17,6 @@ app.conf.beat_schedule = {
 def add_periodic_task(name: str, task: str, schedule: float | object) -> None:
     """Apps' tasks modules register their periodic work here (top layer, imported by nothing)."""
     app.conf.beat_schedule[name] = {"task": task, "schedule": schedule}
+
+
+add_periodic_task("refresh-instagram-token", "instagram.tasks.refresh_instagram_token", 24 * 3600.0)

@@ -3,6 +3,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from contributors.roles import Roles, roles_of
+from instagram.banners import token_banners
 
 # (url name, label, who sees it). The views check access again; this only hides links.
 NAVIGATION = [
@@ -36,4 +37,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             items.append({"url": reverse(name), "label": label, "name": name})
         except NoReverseMatch:
             continue  # that part of the product is not installed
-    return {"roles": roles, "nav_items": items}
+    # Banners above every page (base.html): one cached query, for the team only.
+    banners = token_banners(getattr(request, "user", None))
+    return {"roles": roles, "nav_items": items, "page_banners": banners}

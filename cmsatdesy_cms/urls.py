@@ -14,6 +14,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("contributors.urls")),
+    path("instagram/", include("instagram.urls")),
     path("admin/", admin.site.urls),
 ]
 
