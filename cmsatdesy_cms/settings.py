@@ -108,6 +108,9 @@ if TESTING or env.bool("OIDC_TEST_PROVIDER", default=False):
     # allauth's own OpenID provider stands in for an institution's Keycloak in tests.
     INSTALLED_APPS += ["allauth.idp.oidc"]
     IDP_OIDC_PRIVATE_KEY = generated_secret("oidc_test_private_key.pem", lambda: _test_rsa_key())
+    # allauth 65.22 signs ID tokens through cryptography.hazmat.primitives.serialization as an
+    # attribute, never importing it; Fernet above loads its parent, so import the module itself.
+    import cryptography.hazmat.primitives.serialization  # noqa: F401
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
