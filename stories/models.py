@@ -1,0 +1,636 @@
+"""Stories: what a scientist tells, the photos that go with it, and its path through review.
+
+State changes go through `stories.services`; reads through the QuerySet methods and the
+`can_*` helpers at the end of this module.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from contributors.models import Contributor, Publication
+from contributors.roles import roles_of
+
+MAX_IMAGES = 10
+CAROUSEL_MIN_IMAGES = 2
+ALT_TEXT_MAX_CHARS = 1000
+COMMENT_MAX_CHARS = 5000
+FORGOTTEN_NAME = "(forgotten)"
+
+
+class Objective(models.TextChoices):
+    OUTREACH = "outreach", _("Outreach")
+    SCIENCE = "science", _("Science communication")
+    TRAINING = "training", _("Training")
+    RECRUITMENT = "recruitment", _("Recruitment")
+
+
+class Format(models.TextChoices):
+    SINGLE_IMAGE = "single_image", _("Single image")
+    CAROUSEL = "carousel", _("Carousel (2–10 images)")
+    REEL = "reel", _("Reel")
+    STORY = "story", _("Story")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    APPROVED = "approved", _("Approved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Where a story may go from each state; who may take each step is decided in services.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+    Status.SUBMITTED: frozenset(
+        {
+            Status.IN_REVIEW,
+            Status.APPROVED,
+            Status.CHANGES_REQUESTED,
+            Status.REJECTED,
+            Status.WITHDRAWN,
+        }
+    ),
+    Status.IN_REVIEW: frozenset(
+        {Status.CHANGES_REQUESTED, Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}
+    ),
+    Status.CHANGES_REQUESTED: frozenset({Status.RESUBMITTED, Status.WITHDRAWN}),
+    Status.RESUBMITTED: frozenset(
+        {
+            Status.IN_REVIEW,
+            Status.APPROVED,
+            Status.CHANGES_REQUESTED,
+            Status.REJECTED,
+            Status.WITHDRAWN,
+        }
+    ),
+    Status.APPROVED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+    Status.REJECTED: frozenset(),
+}
+FINAL_STATUSES = frozenset({Status.APPROVED, Status.WITHDRAWN, Status.REJECTED})
+# States in which the team has something to decide.
+REVIEWABLE_STATUSES = frozenset(
+    {Status.SUBMITTED, Status.IN_REVIEW, Status.RESUBMITTED}
+)
+# States in which the authors may change the story.
+AUTHOR_EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
+
+
+class ImageState(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class PrivateMediaStorage(FileSystemStorage):
+    """Originals: on disk under PRIVATE_MEDIA_ROOT, never under a public URL.
+
+    The location is read from settings on every use, so tests that point the media roots
+    at a temporary folder take the private one along.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return str(Path(self.base_location).resolve())
+
+    @property  # type: ignore[override]
+    def base_url(self) -> None:  # type: ignore[override]
+        # url() then raises: originals are served by a view that checks permissions.
+        return None
+
+    def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+        return ("stories.models.PrivateMediaStorage", (), {})
+
+
+private_storage = PrivateMediaStorage()
+
+
+def original_upload_to(instance: StoryImage, filename: str) -> str:
+    # The uploader's file name says nothing reliable and may say too much; keep only a suffix
+    # that the content check agreed with.
+    suffix = Path(filename).suffix.lower()
+    if suffix not in {".jpg", ".png", ".webp", ".heic"}:
+        suffix = ""
+    return f"originals/{uuid.uuid4().hex}{suffix}"
+
+
+def rendition_upload_to(instance: StoryImage, filename: str) -> str:
+    return f"renditions/{uuid.uuid4().hex}.jpg"
+
+
+class StoryQuerySet(models.QuerySet["Story"]):
+    def visible_to(self, user: Any) -> StoryQuerySet:
+        """Stories the user may open.
+
+        Authors and co-authors see their own in every state. The team (and admins) see every
+        story that has been submitted at least once, never someone else's unsubmitted draft.
+        Science reviewers see submitted stories linked to a result.
+        """
+        roles = roles_of(user)
+        if not roles.authenticated:
+            return self.none()
+        own = Q(author__user=user) | Q(co_authors__user=user)
+        if roles.team:
+            condition = own | Q(submitted_at__isnull=False)
+        elif roles.science:
+            condition = own | Q(submitted_at__isnull=False, publication__isnull=False)
+        else:
+            condition = own
+        # The co-author join can repeat rows; filtering on ids keeps the outer query plain.
+        ids = Story.objects.filter(condition).values("pk")
+        return self.filter(pk__in=ids)
+
+    def mine(self, user: Any) -> StoryQuerySet:
+        """Stories the user wrote or co-wrote (the "my stories" page)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        ids = Story.objects.filter(
+            Q(author__user=user) | Q(co_authors__user=user)
+        ).values("pk")
+        return self.filter(pk__in=ids)
+
+    def with_list_data(self) -> StoryQuerySet:
+        """Everything a list row shows, in a constant number of queries."""
+        return self.select_related(
+            "author__user", "reviewer", "publication"
+        ).prefetch_related(
+            "co_authors__user",
+            models.Prefetch(
+                "images", queryset=StoryImage.objects.order_by("position", "pk")
+            ),
+        )
+
+    def for_review_queue(self) -> StoryQuerySet:
+        """Stories that have reached the team, with what the queue shows."""
+        return self.filter(submitted_at__isnull=False).with_list_data()
+
+    def waiting_longest_first(self) -> StoryQuerySet:
+        return self.order_by("status_changed_at", "pk")
+
+    def awaiting_review(self) -> StoryQuerySet:
+        return self.filter(status__in=REVIEWABLE_STATUSES)
+
+
+class Story(models.Model):
+    author = models.ForeignKey(
+        Contributor,
+        on_delete=models.PROTECT,
+        related_name="stories",
+        verbose_name=_("author"),
+    )
+    co_authors = models.ManyToManyField(
+        Contributor,
+        related_name="co_authored_stories",
+        blank=True,
+        verbose_name=_("co-authors"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    objective = models.CharField(
+        _("objective"), max_length=20, choices=Objective.choices
+    )
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.SINGLE_IMAGE
+    )
+    caption = models.TextField(_("caption"), blank=True)
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("related result"),
+    )
+    result_reference = models.CharField(
+        _("result reference"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "An arXiv id (2511.01234), a DOI (10.1234/abcd) or a CMS result id (CMS-HIG-25-001)."
+        ),
+    )
+    preferred_from = models.DateField(_("preferred from"), null=True, blank=True)
+    preferred_until = models.DateField(_("preferred until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories_reviewed",
+        verbose_name=_("taken by"),
+    )
+    # Bumped by every change made through the services; an update names the version it saw.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    science_signoff_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories_signed_off",
+        verbose_name=_("science sign-off by"),
+    )
+    science_signoff_at = models.DateTimeField(
+        _("science sign-off at"), null=True, blank=True
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # Set when the post goes live (by the scheduling app); the retention clock starts here.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(
+        _("waiting since"), auto_now_add=True, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        ordering = ("-created_at", "-pk")
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(preferred_from__isnull=True)
+                | Q(preferred_until__isnull=True)
+                | Q(preferred_until__gte=models.F("preferred_from")),
+                name="story_preferred_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="story_status_valid"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"/stories/{self.pk}/"
+
+    def clean(self) -> None:
+        if (
+            self.preferred_from
+            and self.preferred_until
+            and self.preferred_until < self.preferred_from
+        ):
+            raise ValidationError(
+                {
+                    "preferred_until": _(
+                        "The end of the preferred period is before its start."
+                    )
+                }
+            )
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def needs_science_signoff(self) -> bool:
+        return self.publication_id is not None
+
+    def can_move_to(self, status: str) -> bool:
+        return status in TRANSITIONS.get(self.status, frozenset())
+
+    def ordered_images(self) -> list[StoryImage]:
+        """The images in carousel order (uses a prefetch when there is one)."""
+        return sorted(self.images.all(), key=lambda image: (image.position, image.pk))
+
+    def author_user_ids(self) -> set[int]:
+        """Users who wrote the story (uses a prefetch of co_authors when there is one)."""
+        ids = {self.author.user_id}
+        ids.update(contributor.user_id for contributor in self.co_authors.all())
+        return ids
+
+    def is_author(self, user: Any) -> bool:
+        return (
+            bool(getattr(user, "is_authenticated", False))
+            and user.pk in self.author_user_ids()
+        )
+
+
+class StoryImage(models.Model):
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="images", verbose_name=_("story")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    original = models.FileField(
+        _("original"),
+        upload_to=original_upload_to,
+        storage=private_storage,
+        max_length=255,
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    original_width = models.PositiveIntegerField(_("width of the original"), default=0)
+    original_height = models.PositiveIntegerField(
+        _("height of the original"), default=0
+    )
+    rendition = models.FileField(
+        _("rendition"), upload_to=rendition_upload_to, blank=True, max_length=255
+    )
+    rendition_width = models.PositiveIntegerField(
+        _("width of the rendition"), null=True, blank=True
+    )
+    rendition_height = models.PositiveIntegerField(
+        _("height of the rendition"), null=True, blank=True
+    )
+    # The crop as fractions of the upright original; empty until the first rendition.
+    crop_x = models.FloatField(_("crop left"), null=True, blank=True)
+    crop_y = models.FloatField(_("crop top"), null=True, blank=True)
+    crop_width = models.FloatField(_("crop width"), null=True, blank=True)
+    crop_height = models.FloatField(_("crop height"), null=True, blank=True)
+    alt_text = models.TextField(
+        _("alt text"),
+        max_length=ALT_TEXT_MAX_CHARS,
+        blank=True,
+        help_text=_("Describe the photo for people who cannot see it."),
+    )
+    no_identifiable_person = models.BooleanField(
+        _("no identifiable person in this photo"), default=False
+    )
+    processing_state = models.CharField(
+        _("processing"),
+        max_length=10,
+        choices=ImageState.choices,
+        default=ImageState.PENDING,
+    )
+    processing_error = models.TextField(_("processing error"), blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ("position", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.story} #{self.position + 1}"
+
+    @property
+    def crop(self) -> Any:
+        """The stored crop as a `stories.images.CropBox`, or None."""
+        from .images import CropBox
+
+        values = (self.crop_x, self.crop_y, self.crop_width, self.crop_height)
+        if any(value is None for value in values):
+            return None
+        return CropBox(
+            x=self.crop_x, y=self.crop_y, width=self.crop_width, height=self.crop_height
+        )  # type: ignore[arg-type]
+
+    @property
+    def is_ready(self) -> bool:
+        return self.processing_state == ImageState.READY and bool(self.rendition)
+
+    @cached_property
+    def consent_complete(self) -> bool:
+        """Either nobody can be recognised, or everyone shown agreed and still agrees."""
+        if self.no_identifiable_person:
+            return True
+        people = list(self.people.all())
+        return bool(people) and all(person.has_valid_consent for person in people)
+
+    def render(self) -> StoryImage:
+        """Make the Instagram rendition now (see `services.image_make_rendition`)."""
+        from .services import image_make_rendition
+
+        return image_make_rendition(image=self)
+
+
+class PersonShown(models.Model):
+    image = models.ForeignKey(
+        StoryImage,
+        on_delete=models.CASCADE,
+        related_name="people",
+        verbose_name=_("image"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    contact = models.CharField(
+        _("contact"), max_length=300, blank=True, help_text=_("E-mail or phone number.")
+    )
+    consent_given = models.BooleanField(_("consent given"), default=False)
+    consent_wording = models.TextField(_("wording agreed to"))
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
+    )
+    consent_recorded_at = models.DateTimeField(
+        _("consent recorded at"), null=True, blank=True
+    )
+    consent_withdrawn_at = models.DateTimeField(
+        _("consent withdrawn at"), null=True, blank=True
+    )
+    contact_erased_at = models.DateTimeField(
+        _("contact data erased at"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("person shown")
+        verbose_name_plural = _("people shown")
+        ordering = ("pk",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_valid_consent(self) -> bool:
+        return self.consent_given and self.consent_withdrawn_at is None
+
+    @property
+    def is_forgotten(self) -> bool:
+        return self.name == FORGOTTEN_NAME and self.contact_erased_at is not None
+
+
+class StoryTransition(models.Model):
+    """One row per change of a story's state (and per science sign-off): who, from, to, when, why."""
+
+    story = models.ForeignKey(
+        Story,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("story"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.story}: {self.from_status or '–'} → {self.to_status}"
+
+
+class StoryRevision(models.Model):
+    """What the story said when it was submitted; reviewers compare any two."""
+
+    story = models.ForeignKey(
+        Story,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("story"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    caption = models.TextField(_("caption"), blank=True)
+    alt_texts = models.JSONField(_("alt texts"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ("story", "number")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["story", "number"], name="story_revision_number_unique"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.story} v{self.number}"
+
+
+class Comment(models.Model):
+    story = models.ForeignKey(
+        Story,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("story"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="story_comments",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX_CHARS)
+    image = models.ForeignKey(
+        StoryImage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("about image"),
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may do what with one story. The services check the same rules before changing anything.
+
+
+def can_view(user: Any, story: Story) -> bool:
+    roles = roles_of(user)
+    if not roles.authenticated:
+        return False
+    if story.is_author(user):
+        return True
+    if story.submitted_at is None:
+        return False
+    if roles.team:
+        return True
+    return roles.science and story.publication_id is not None
+
+
+def can_edit(user: Any, story: Story) -> bool:
+    """Authors while the story is theirs to change; the team while it is not settled."""
+    roles = roles_of(user)
+    if not roles.authenticated:
+        return False
+    if story.is_author(user):
+        return story.status in AUTHOR_EDITABLE_STATUSES
+    return roles.team and story.submitted_at is not None and not story.is_final
+
+
+def can_review(user: Any, story: Story) -> bool:
+    """Take, approve, reject or send back: the team, never on their own story."""
+    roles = roles_of(user)
+    return (
+        roles.team and story.status in REVIEWABLE_STATUSES and not story.is_author(user)
+    )
+
+
+def can_sign_off(user: Any, story: Story) -> bool:
+    """The science sign-off: a science reviewer who is no author, on a story linked to a result."""
+    return (
+        roles_of(user).science
+        and story.publication_id is not None
+        and story.status in REVIEWABLE_STATUSES
+        and not story.is_author(user)
+    )
+
+
+def can_withdraw(user: Any, story: Story) -> bool:
+    return story.is_author(user) and story.can_move_to(Status.WITHDRAWN)
+
+
+def can_comment(user: Any, story: Story) -> bool:
+    return can_view(user, story)
+
+
+def can_withdraw_consent(user: Any, story: Story) -> bool:
+    """Authors and the team record a withdrawal in any state, approved and published included."""
+    roles = roles_of(user)
+    if story.is_author(user):
+        return True
+    return roles.team and story.submitted_at is not None

@@ -1,0 +1,234 @@
+"""E-mails about stories: HTML and text, each in its recipient's language, each with a link.
+
+The services queue these with `transaction.on_commit`, passing ids; a rolled-back change sends
+nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from contributors.roles import OUTREACH_TEAM
+
+from .models import Comment, Story
+
+logger = logging.getLogger(__name__)
+
+
+def display_name(user: Any) -> str:
+    contributor = getattr(user, "contributor", None)
+    if contributor is not None:
+        return contributor.name
+    return user.get_full_name() or user.get_username()
+
+
+def story_link(story: Story, anchor: str = "") -> str:
+    return f"{settings.PUBLIC_BASE_URL}{story.get_absolute_url()}{anchor}"
+
+
+def _language_of(user: Any) -> str:
+    contributor = getattr(user, "contributor", None)
+    return getattr(contributor, "language", None) or settings.LANGUAGE_CODE
+
+
+def _story(story_id: int) -> Story:
+    return (
+        Story.objects.select_related(
+            "author__user__contributor", "reviewer__contributor"
+        )
+        .prefetch_related("co_authors__user__contributor")
+        .get(pk=story_id)
+    )
+
+
+def _authors(story: Story) -> list[Any]:
+    return [story.author.user, *(c.user for c in story.co_authors.all())]
+
+
+def _team() -> list[Any]:
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=OUTREACH_TEAM, is_active=True)
+        .select_related("contributor")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _send(
+    users: Iterable[Any],
+    *,
+    actor_id: int | None,
+    story: Story,
+    subject: Any,
+    intro: Any,
+    quote: str = "",
+    anchor: str = "",
+) -> int:
+    """Send one message per person, rendered in that person's language.
+
+    `subject` and `intro` are callables that build the translated text inside the language
+    switch, so every recipient gets their own.
+    """
+    sent = 0
+    seen: set[int] = set()
+    for user in users:
+        if (
+            user is None
+            or user.pk == actor_id
+            or user.pk in seen
+            or not user.email
+            or not user.is_active
+        ):
+            continue
+        seen.add(user.pk)
+        with translation.override(_language_of(user)):
+            context = {
+                "recipient_name": display_name(user),
+                "story": story,
+                "intro": intro(),
+                "quote": quote,
+                "link": story_link(story, anchor),
+            }
+            subject_text = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(subject())
+            text = render_to_string("stories/email/notification.txt", context)
+            html = render_to_string("stories/email/notification.html", context)
+        message = EmailMultiAlternatives(subject_text, text, to=[user.email])
+        message.attach_alternative(html, "text/html")
+        message.send()
+        sent += 1
+    return sent
+
+
+def _actor_name(actor_id: int | None) -> str:
+    if actor_id is None:
+        return ""
+    user = (
+        get_user_model()
+        .objects.select_related("contributor")
+        .filter(pk=actor_id)
+        .first()
+    )
+    return display_name(user) if user else ""
+
+
+def notify_submitted(*, story_id: int, actor_id: int) -> int:
+    story = _story(story_id)
+    actor = _actor_name(actor_id)
+    return _send(
+        _team(),
+        actor_id=actor_id,
+        story=story,
+        subject=lambda: _("New story: %(title)s") % {"title": story.title},
+        intro=lambda: (
+            _(
+                "%(actor)s submitted the story “%(title)s”. It waits in the review queue."
+            )
+            % {"actor": actor, "title": story.title}
+        ),
+    )
+
+
+def notify_resubmitted(*, story_id: int, actor_id: int) -> int:
+    story = _story(story_id)
+    actor = _actor_name(actor_id)
+    recipients = [story.reviewer] if story.reviewer else _team()
+    return _send(
+        recipients,
+        actor_id=actor_id,
+        story=story,
+        subject=lambda: _("Story resubmitted: %(title)s") % {"title": story.title},
+        intro=lambda: (
+            _("%(actor)s changed the story “%(title)s” and submitted it again.")
+            % {"actor": actor, "title": story.title}
+        ),
+    )
+
+
+def notify_changes_requested(*, story_id: int, actor_id: int, comment: str) -> int:
+    story = _story(story_id)
+    actor = _actor_name(actor_id)
+    return _send(
+        _authors(story),
+        actor_id=actor_id,
+        story=story,
+        subject=lambda: _("Changes requested: %(title)s") % {"title": story.title},
+        intro=lambda: (
+            _(
+                "%(actor)s of the outreach team asks for changes to your story “%(title)s”:"
+            )
+            % {"actor": actor, "title": story.title}
+        ),
+        quote=comment,
+    )
+
+
+def notify_approved(*, story_id: int, actor_id: int) -> int:
+    story = _story(story_id)
+    return _send(
+        _authors(story),
+        actor_id=actor_id,
+        story=story,
+        subject=lambda: _("Approved: %(title)s") % {"title": story.title},
+        intro=lambda: (
+            _(
+                "Your story “%(title)s” has been approved. The outreach team will schedule it for Instagram."
+            )
+            % {"title": story.title}
+        ),
+    )
+
+
+def notify_rejected(*, story_id: int, actor_id: int) -> int:
+    story = _story(story_id)
+    return _send(
+        _authors(story),
+        actor_id=actor_id,
+        story=story,
+        subject=lambda: _("Not accepted: %(title)s") % {"title": story.title},
+        intro=lambda: (
+            _(
+                "The outreach team decided not to post your story “%(title)s”. The reason:"
+            )
+            % {"title": story.title}
+        ),
+        quote=story.rejection_reason,
+    )
+
+
+def notify_comment(*, comment_id: int) -> int:
+    comment = Comment.objects.select_related("image").get(pk=comment_id)
+    story = _story(comment.story_id)
+    actor = _actor_name(comment.author_id)
+    recipients = _authors(story) + ([story.reviewer] if story.reviewer else [])
+
+    def intro() -> str:
+        if comment.image is not None:
+            return _("%(actor)s commented on photo %(number)d of “%(title)s”:") % {
+                "actor": actor,
+                "number": comment.image.position + 1,
+                "title": story.title,
+            }
+        return _("%(actor)s commented on “%(title)s”:") % {
+            "actor": actor,
+            "title": story.title,
+        }
+
+    return _send(
+        recipients,
+        actor_id=comment.author_id,
+        story=story,
+        subject=lambda: _("New comment: %(title)s") % {"title": story.title},
+        intro=intro,
+        quote=comment.body,
+        anchor=f"#comment-{comment.pk}",
+    )

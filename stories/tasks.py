@@ -1,0 +1,21 @@
+"""Celery entry points: take ids, load rows, call one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+from .models import StoryImage
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def make_rendition(image_id: int) -> str:
+    image = StoryImage.objects.filter(pk=image_id).first()
+    if image is None:  # removed before the worker got to it
+        return "gone"
+    return services.image_make_rendition(image=image).processing_state
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def erase_expired_contacts() -> int:
+    return services.erase_expired_contacts()
