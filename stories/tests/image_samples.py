@@ -76,6 +76,8 @@ def jpeg_bytes(
 ) -> bytes:
     image = image if image is not None else photo(width, height)
     options: dict[str, object] = {"quality": quality, "progressive": progressive}
+    if "comment" in image.info:
+        options["comment"] = image.info["comment"]
     if orientation is not None or gps:
         options["exif"] = camera_exif(orientation, gps).tobytes()
     if icc_profile:
@@ -86,15 +88,18 @@ def jpeg_bytes(
 def jpeg_with_exif_orientation(
     width: int = 4000, height: int = 3000, orientation: int = 6, gps: bool = True
 ) -> bytes:
-    """A camera JPEG stored landscape, to be shown rotated, with GPS position tags."""
-    return jpeg_bytes(width, height, orientation=orientation, gps=gps)
+    """A camera JPEG stored landscape, to be shown rotated, with GPS position tags and a comment."""
+    image = photo(width, height)
+    image.info["comment"] = b"Taken at 53.5753 N, 9.8786 E"
+    return jpeg_bytes(width, height, orientation=orientation, gps=gps, image=image)
 
 
 def heic_bytes(
     width: int = 1600, height: int = 1200, *, orientation: int | None = None, quality: int = 70
 ) -> bytes:
     """A HEIC as a phone writes it; pillow-heif turns EXIF orientation into a HEIF rotation."""
-    options: dict[str, object] = {"quality": quality}
+    # x265's fastest preset: a 12-megapixel photo takes about 1 s to write instead of 7 s.
+    options: dict[str, object] = {"quality": quality, "enc_params": {"preset": "ultrafast"}}
     if orientation is not None:
         options["exif"] = camera_exif(orientation, gps=True).tobytes()
     return encode(photo(width, height), "HEIF", **options)
@@ -178,7 +183,10 @@ def truncated(data: bytes, keep: float = 0.6) -> bytes:
     return data[: int(len(data) * keep)]
 
 
-HTML = b"<!DOCTYPE html>\n<html><head><title>Photo</title></head><body><img src=x onerror=alert(1)></body></html>\n"
+HTML = (
+    b"<!DOCTYPE html>\n<html><head><title>Photo</title></head>"
+    b"<body><img src=x onerror=alert(1)></body></html>\n"
+)
 SVG = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
     b'<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900">'

@@ -52,7 +52,8 @@ def is_marker(pixel: tuple[int, ...]) -> bool:
 
 def test_it_turns_a_rotated_camera_jpeg_into_an_upright_portrait_without_metadata() -> None:
     data = samples.jpeg_with_exif_orientation(4000, 3000, orientation=6, gps=True)
-    assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825), "the sample must carry GPS tags"
+    original = Image.open(io.BytesIO(data))
+    assert original.getexif().get_ifd(0x8825) and original.info["comment"], "the sample carries metadata"
 
     rendition, image = rendition_of(data)
 
@@ -285,14 +286,15 @@ def test_a_decompression_bomb_is_refused_before_decoding(data: bytes) -> None:
 
 
 def test_the_pixel_limit_comes_from_settings(settings) -> None:
-    settings.STORY_IMAGE_MAX_PIXELS = 1_000_000
+    settings.STORY_IMAGE_MAX_PIXELS = 400_000
     pillow_default = Image.MAX_IMAGE_PIXELS
 
-    assert refusal_code(samples.jpeg_bytes(1200, 900)) == "too_many_pixels"  # 1.08 megapixels
-    assert refusal_code(samples.heic_bytes(1600, 1200)) == "too_many_pixels"  # within Pillow's 2×
-    assert refusal_code(samples.heic_bytes(2400, 1800)) == "too_many_pixels"  # beyond it
-    assert images.inspect_image(io.BytesIO(samples.jpeg_bytes(1000, 1000))).width == 1000
-    assert Image.MAX_IMAGE_PIXELS == pillow_default, "Pillow's process-wide guard is put back"
+    assert refusal_code(samples.jpeg_bytes(800, 600)) == "too_many_pixels"  # 480,000 pixels
+    assert refusal_code(samples.png_bytes(800, 600)) == "too_many_pixels"
+    assert refusal_code(samples.heic_bytes(800, 600)) == "too_many_pixels"  # within Pillow's 2×
+    assert refusal_code(samples.heic_bytes(1200, 900)) == "too_many_pixels"  # beyond it
+    assert images.inspect_image(io.BytesIO(samples.jpeg_bytes(600, 600))).width == 600
+    assert pillow_default == Image.MAX_IMAGE_PIXELS, "Pillow's process-wide guard is put back"
 
 
 def test_a_file_over_the_byte_cap_is_refused(settings) -> None:
@@ -340,7 +342,7 @@ def test_a_crop_too_narrow_for_the_carousel_ratio_is_refused() -> None:
 
 
 def test_an_oversized_rendition_is_saved_at_lower_quality(monkeypatch: pytest.MonkeyPatch) -> None:
-    noisy = Image.effect_noise((1440, 1800), 100).convert("RGB")
+    noisy = Image.effect_noise((800, 1000), 100).convert("RGB")
     data = samples.encode(noisy, "PNG")
     full_quality = len(images.make_rendition(io.BytesIO(data)).content)
     monkeypatch.setattr(images, "MAX_RENDITION_BYTES", full_quality * 3 // 4)
@@ -448,8 +450,8 @@ def test_any_clamped_box_is_valid() -> None:
 
         box = clamp_crop(requested, width, height, target)
 
-        assert 0 <= box.x and box.x + box.width <= 1 + 1e-12
-        assert 0 <= box.y and box.y + box.height <= 1 + 1e-12
+        assert box.x >= 0 and box.x + box.width <= 1 + 1e-12
+        assert box.y >= 0 and box.y + box.height <= 1 + 1e-12
         ratio = crop_ratio(box, width, height)
         assert images.MIN_RATIO - 1e-9 <= ratio <= images.MAX_RATIO + 1e-9
         if target is not None:
@@ -465,6 +467,23 @@ def test_a_moved_crop_selects_that_part_of_the_photo() -> None:
 
     assert is_marker(left.getpixel((5, 5)))
     assert not is_marker(right.getpixel((5, 5)))
+
+
+def test_a_big_jpeg_is_decoded_at_reduced_size_but_no_smaller_than_needed() -> None:
+    with Image.open(io.BytesIO(samples.jpeg_bytes(4000, 3000))) as big:
+        images._draft_jpeg(big, scale=1440 / 4000)
+        assert big.size == (2000, 1500)
+    # Stripes 3 px wide become 1.5 px in the rendition; decoding at 1/4 or 1/8 size would have
+    # blurred them into grey before the resize.
+    row = Image.frombytes("L", (2880, 1), bytes([0, 0, 0, 255, 255, 255]) * 480)
+    stripes = row.resize((2880, 1920), Image.Resampling.NEAREST)
+    data = samples.jpeg_bytes(image=Image.merge("RGB", [stripes] * 3), quality=95)
+
+    _, image = rendition_of(data)
+
+    assert image.size == (1440, 960)
+    middle_row = image.convert("L").crop((0, 480, 1440, 481)).tobytes()
+    assert max(middle_row) - min(middle_row) > 150
 
 
 def test_register_heif_can_be_called_again() -> None:
