@@ -27,7 +27,9 @@ def make_confirmed_user_a_contributor(sender: Any, request: Any, email_address: 
 
 
 @receiver(user_signed_up)
-def make_verified_institutional_user_a_contributor(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def make_verified_institutional_user_a_contributor(
+    sender: Any, request: Any, user: Any, **kwargs: Any
+) -> None:
     # A sign-up through the institution's OpenID provider arrives with an address the provider
     # has verified, so email_confirmed never fires for it.
     addresses = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
