@@ -208,7 +208,7 @@ def _opened(source: ImageSource) -> Iterator[BinaryFile]:
         with open(source, "rb") as fileobj:
             yield fileobj
         return
-    # Leave an upload where it was found, so the caller can still save it afterwards.
+    # Rewound afterwards too, so the caller can still save the upload.
     try:
         source.seek(0)
         yield source
