@@ -27,7 +27,14 @@ class InstagramAccountForm(forms.ModelForm):
 
     class Meta:
         model = InstagramAccount
-        exclude = ["token_encrypted"]
+        # Never the token itself: only the write-only field below.
+        fields = [
+            "flavour",
+            "ig_user_id",
+            "username",
+            "is_active",
+            "token_expires_at",
+        ]
 
     def save(self, commit: bool = True) -> InstagramAccount:
         account = super().save(commit=False)
@@ -42,8 +49,8 @@ class AccountEventInline(admin.TabularInline):
     model = AccountEvent
     extra = 0
     can_delete = False
-    fields = ["at", "kind", "ok", "by", "detail"]
-    readonly_fields = fields
+    fields = ("at", "kind", "ok", "by", "detail")
+    readonly_fields = ("at", "kind", "ok", "by", "detail")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -66,7 +66,7 @@ class ErrorKind(enum.StrEnum):
     RATE_LIMITED = "rate_limited"  # try again after ``retry_after`` seconds
     NEW_CONTAINER_NEEDED = "new_container_needed"  # the container is gone: make a new one
     NOT_READY = "not_ready"  # the container is still processing: wait for FINISHED
-    TOKEN_INVALID = "token_invalid"  # a person must connect the account again
+    TOKEN_INVALID = "token_invalid"  # noqa: S105 - a person must connect the account again
     PERMANENT = "permanent"  # the request itself must change (content, parameters)
 
 
@@ -271,7 +271,7 @@ class Usage:
 class TokenInfo:
     access_token: str = field(repr=False)
     expires_in: int | None
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105
     user_id: str = ""
 
 
@@ -560,7 +560,7 @@ class GraphClient:
             except GraphAPIError as error:
                 if not error.is_transient or attempt >= retries:
                     raise
-                delay = min(60.0, 2.0**attempt) * random.uniform(0.5, 1.5)
+                delay = min(60.0, 2.0**attempt) * random.uniform(0.5, 1.5)  # noqa: S311 - jitter, not a secret
                 logger.info(
                     "Graph API %s %s: transient failure, retry %d in %.1f s",
                     method,

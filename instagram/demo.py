@@ -15,7 +15,7 @@ from .models import Flavour, InstagramAccount
 
 DEMO_IG_USER_ID = "17841400000000001"
 DEMO_USERNAME = "cmsatdesy"
-DEMO_TOKEN = "EMULATOR-DEMO-TOKEN"
+DEMO_TOKEN = "EMULATOR-DEMO-TOKEN"  # noqa: S105 - the emulator's public development token
 DEMO_TOKEN_DAYS = 50
 
 

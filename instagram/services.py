@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -44,7 +45,7 @@ def describe_error(error: GraphAPIError) -> str:
 
 
 def connect_account(
-    *, code: str, redirect_uri: str, user: object, flavour: str | None = None
+    *, code: str, redirect_uri: str, user: Any, flavour: str | None = None
 ) -> InstagramAccount:
     """Finish "Connect Instagram": code → short-lived → long-lived token, then who it is."""
     flavour = flavour or settings.INSTAGRAM_LOGIN_FLAVOUR
@@ -75,7 +76,7 @@ def connect_account(
             now + timedelta(seconds=long_lived.expires_in) if long_lived.expires_in else None
         )
         account.token_refreshed_at = now
-        account.connected_by = user  # type: ignore[assignment]
+        account.connected_by = user
         account.connected_at = now
         account.last_checked_at = now
         account.last_check_ok = True
@@ -91,7 +92,7 @@ def connect_account(
     return account
 
 
-def test_connection(*, account: InstagramAccount, user: object = None) -> bool:
+def test_connection(*, account: InstagramAccount, user: Any = None) -> bool:
     """Ask Meta who the token belongs to; record the outcome on the account."""
     now = timezone.now()
     detail = ""
