@@ -49,7 +49,8 @@ def _dispatch(emu: Emulator, req: Request, name: str, rest: list[str], body: dic
     if (name, method) == ("published", "GET"):
         return {"published": published(emu)}
     if name == "faults" and method == "POST":
-        specs = body.get("faults") if isinstance(body.get("faults"), list) else [body]
+        many = body.get("faults")
+        specs: list[dict[str, Any]] = many if isinstance(many, list) else [body]
         return {"faults": [add_fault(emu, spec) for spec in specs]}
     if name == "faults" and method == "GET":
         return {"faults": emu.faults.active()}

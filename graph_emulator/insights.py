@@ -478,13 +478,9 @@ def demographic_results(total: int, breakdowns: list[str]) -> list[dict[str, Any
         # Cities only cover part of the audience; the rest lives in many small places.
         combos = [(keys, share * 0.72) for keys, share in combos]
     allocated = _largest_remainder([share for _, share in combos], total)
-    results = [
-        {"dimension_values": keys, "value": value}
-        for (keys, _), value in zip(combos, allocated, strict=True)
-        if value > 0
-    ]
-    results.sort(key=lambda row: row["value"], reverse=True)
-    return results[:45]
+    rows = [(keys, value) for (keys, _), value in zip(combos, allocated, strict=True) if value > 0]
+    rows.sort(key=lambda row: row[1], reverse=True)
+    return [{"dimension_values": keys, "value": value} for keys, value in rows[:45]]
 
 
 def _largest_remainder(shares: list[float], total: int) -> list[int]:

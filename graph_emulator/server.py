@@ -340,5 +340,5 @@ def start_emulator(port: int = 0, seed: int = 1, host: str = "127.0.0.1") -> Emu
     httpd = EmulatorHTTPServer((host, port), emulator)
     thread = threading.Thread(target=httpd.serve_forever, name="graph-emulator", daemon=True)
     thread.start()
-    bound_host, bound_port = httpd.server_address[:2]
-    return EmulatorHandle(emulator, httpd, thread, f"http://{bound_host}:{bound_port}")
+    bound_port = httpd.server_address[1]
+    return EmulatorHandle(emulator, httpd, thread, f"http://{host}:{bound_port}")

@@ -59,7 +59,7 @@ class MediaServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.base_url = "http://127.0.0.1:{}".format(self.httpd.server_address[1])
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def add(self, name: str, content: bytes) -> str:
         self.files["/" + name] = content
@@ -77,11 +77,19 @@ class Graph:
         token = self.token if token is None else token
         return {"Authorization": f"Bearer {token}"} if token else {}
 
-    def get(self, path: str, token: str | None = None, timeout: float = 10, **params: Any) -> requests.Response:
-        return requests.get(f"{self.base_url}{path}", params=params, headers=self._headers(token), timeout=timeout)
+    def get(
+        self, path: str, token: str | None = None, timeout: float = 10, **params: Any
+    ) -> requests.Response:
+        return requests.get(
+            f"{self.base_url}{path}", params=params, headers=self._headers(token), timeout=timeout
+        )
 
-    def post(self, path: str, token: str | None = None, timeout: float = 10, **data: Any) -> requests.Response:
-        return requests.post(f"{self.base_url}{path}", data=data, headers=self._headers(token), timeout=timeout)
+    def post(
+        self, path: str, token: str | None = None, timeout: float = 10, **data: Any
+    ) -> requests.Response:
+        return requests.post(
+            f"{self.base_url}{path}", data=data, headers=self._headers(token), timeout=timeout
+        )
 
     def create_image_container(self, image_url: str, **data: Any) -> str:
         response = self.post(f"/v25.0/{DEMO_IG_USER_ID}/media", image_url=image_url, **data)
@@ -97,7 +105,9 @@ class Graph:
         return self.post(f"/v25.0/{DEMO_IG_USER_ID}/media_publish", creation_id=container_id)
 
 
-def assert_error(response: requests.Response, code: int, subcode: int | None = None, status: int = 400) -> dict:
+def assert_error(
+    response: requests.Response, code: int, subcode: int | None = None, status: int = 400
+) -> dict:
     assert response.status_code == status, response.text
     error = response.json()["error"]
     assert error["code"] == code, error

@@ -77,7 +77,9 @@ def test_it_rescales_images_outside_320_to_1440_px_instead_of_refusing(graph, em
 
 
 def test_it_does_not_check_the_aspect_ratio_of_stories(graph, media_server):
-    response = graph.post(MEDIA, media_type="STORIES", image_url=media_server.add("story.jpg", jpeg(1080, 1920)))
+    response = graph.post(
+        MEDIA, media_type="STORIES", image_url=media_server.add("story.jpg", jpeg(1080, 1920))
+    )
 
     assert response.status_code == 200
 
@@ -125,7 +127,9 @@ def test_it_refuses_a_carousel_child_it_does_not_know(graph, image_url):
 
 def test_it_keeps_a_reel_in_progress_until_processing_time_has_passed(graph, emulator, media_server):
     emulator.configure(video_processing_seconds=40)
-    response = graph.post(MEDIA, media_type="REELS", video_url=media_server.add("reel.mp4", MP4), caption="Reel")
+    response = graph.post(
+        MEDIA, media_type="REELS", video_url=media_server.add("reel.mp4", MP4), caption="Reel"
+    )
     container_id = response.json()["id"]
 
     assert graph.status(container_id)["status_code"] == "IN_PROGRESS"

@@ -21,7 +21,9 @@ def test_it_lists_seeded_media_newest_first_with_cursor_paging(graph, emulator):
         if "next" not in answer["paging"]:
             break
         assert answer["paging"]["next"].startswith(emulator.base_url + "/v25.0/")
-        response = requests.get(answer["paging"]["next"], headers={"Authorization": f"Bearer {graph.token}"})
+        response = requests.get(
+            answer["paging"]["next"], headers={"Authorization": f"Bearer {graph.token}"}, timeout=10
+        )
 
     assert len(seen) == 36
     assert len({m["id"] for m in seen}) == 36
@@ -41,18 +43,22 @@ def test_it_pages_with_the_after_cursor(graph):
 def test_it_keeps_the_access_token_param_in_the_next_url_when_it_came_as_a_param(graph):
     response = graph.get(MEDIA, token="", access_token=graph.token, fields="id", limit=2)
 
-    next_page = requests.get(response.json()["paging"]["next"])
+    next_page = requests.get(response.json()["paging"]["next"], timeout=10)
 
     assert next_page.status_code == 200
 
 
 def test_it_expands_insights_for_each_media_in_the_listing(graph, emulator):
-    answer = graph.get(MEDIA, fields="id,media_product_type,timestamp,insights.metric(reach,views)", limit=5).json()
+    answer = graph.get(
+        MEDIA, fields="id,media_product_type,timestamp,insights.metric(reach,views)", limit=5
+    ).json()
 
     state = emulator.emulator.state
     for item in answer["data"]:
         media = state.media[item["id"]]
-        expected = expected_media_metrics(SEED, item["id"], media.product_type, emulator.now() - media.timestamp)
+        expected = expected_media_metrics(
+            SEED, item["id"], media.product_type, emulator.now() - media.timestamp
+        )
         values = {row["name"]: row["values"][0]["value"] for row in item["insights"]["data"]}
         assert values == {"reach": expected["reach"], "views": expected["views"]}
 

@@ -76,7 +76,9 @@ def test_it_grows_figures_with_time_since_publishing(graph, emulator, image_url)
     assert 0 < after_six_hours["views"] < after_a_week["views"]
     assert after_six_hours["reach"] <= after_a_week["reach"]
     assert after_a_week == {
-        k: v for k, v in expected_media_metrics(SEED, media_id, "FEED", 6.25 * 24 * 3600).items() if k in after_a_week
+        k: v
+        for k, v in expected_media_metrics(SEED, media_id, "FEED", 6.25 * 24 * 3600).items()
+        if k in after_a_week
     }
 
 
@@ -124,7 +126,12 @@ def test_it_answers_story_metrics_with_navigation_breakdown(graph, emulator):
     results = row["total_value"]["breakdowns"][0]["results"]
     assert row["total_value"]["breakdowns"][0]["dimension_keys"] == ["story_navigation_action_type"]
     assert sum(r["value"] for r in results) == row["values"][0]["value"] == row["total_value"]["value"]
-    assert {r["dimension_values"][0] for r in results} <= {"tap_forward", "tap_back", "tap_exit", "swipe_forward"}
+    assert {r["dimension_values"][0] for r in results} <= {
+        "tap_forward",
+        "tap_back",
+        "tap_exit",
+        "swipe_forward",
+    }
 
 
 def test_it_answers_story_replies_only_within_24_hours(graph, emulator):
@@ -150,10 +157,14 @@ def test_it_breaks_profile_activity_down_by_action_type(graph, emulator):
         key=lambda m: m["metrics"]["profile_activity"],
     )
 
-    row = graph.get(f"/{media['id']}/insights", metric="profile_activity", breakdown="action_type").json()["data"][0]
+    row = graph.get(f"/{media['id']}/insights", metric="profile_activity", breakdown="action_type").json()[
+        "data"
+    ][0]
 
     assert row["total_value"]["breakdowns"][0]["dimension_keys"] == ["action_type"]
-    assert sum(r["value"] for r in row["total_value"]["breakdowns"][0]["results"]) == row["values"][0]["value"]
+    assert (
+        sum(r["value"] for r in row["total_value"]["breakdowns"][0]["results"]) == row["values"][0]["value"]
+    )
 
 
 def test_it_has_no_insights_for_carousel_children(graph, emulator):
@@ -179,4 +190,7 @@ def test_it_answers_reel_insights_for_a_reel_published_through_the_api(graph, em
     figures = _values(graph.get(f"/{media_id}/insights", metric="views,ig_reels_avg_watch_time"))
 
     expected = expected_media_metrics(SEED, media_id, "REELS", 3 * 3600)
-    assert figures == {"views": expected["views"], "ig_reels_avg_watch_time": expected["ig_reels_avg_watch_time"]}
+    assert figures == {
+        "views": expected["views"],
+        "ig_reels_avg_watch_time": expected["ig_reels_avg_watch_time"],
+    }

@@ -17,7 +17,9 @@ def test_it_publishes_a_finished_container_and_marks_it_published(graph, emulato
     assert response.status_code == 200
     media_id = response.json()["id"]
     assert graph.status(container_id)["status_code"] == "PUBLISHED"
-    media = graph.get(f"/v25.0/{media_id}", fields="id,caption,media_type,media_product_type,permalink,timestamp")
+    media = graph.get(
+        f"/v25.0/{media_id}", fields="id,caption,media_type,media_product_type,permalink,timestamp"
+    )
     assert media.json()["caption"] == "Beam test in Zeuthen #DESY"
     assert media.json()["media_type"] == "IMAGE"
     assert media.json()["media_product_type"] == "FEED"
@@ -59,7 +61,9 @@ def test_it_answers_2207006_for_an_unknown_container(graph):
 
 def test_it_publishes_a_carousel_with_its_children(graph, emulator, image_url):
     items = [graph.create_image_container(image_url, is_carousel_item="true") for _ in range(3)]
-    parent = graph.post(MEDIA, media_type="CAROUSEL", children=",".join(items), caption="Open day").json()["id"]
+    parent = graph.post(MEDIA, media_type="CAROUSEL", children=",".join(items), caption="Open day").json()[
+        "id"
+    ]
 
     media_id = graph.publish(parent).json()["id"]
 
