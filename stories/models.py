@@ -84,9 +84,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 FINAL_STATUSES = frozenset({Status.APPROVED, Status.WITHDRAWN, Status.REJECTED})
 # States in which the team has something to decide.
-REVIEWABLE_STATUSES = frozenset(
-    {Status.SUBMITTED, Status.IN_REVIEW, Status.RESUBMITTED}
-)
+REVIEWABLE_STATUSES = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.RESUBMITTED})
 # States in which the authors may change the story.
 AUTHOR_EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 
@@ -166,20 +164,14 @@ class StoryQuerySet(models.QuerySet["Story"]):
         """Stories the user wrote or co-wrote (the "my stories" page)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        ids = Story.objects.filter(
-            Q(author__user=user) | Q(co_authors__user=user)
-        ).values("pk")
+        ids = Story.objects.filter(Q(author__user=user) | Q(co_authors__user=user)).values("pk")
         return self.filter(pk__in=ids)
 
     def with_list_data(self) -> StoryQuerySet:
         """Everything a list row shows, in a constant number of queries."""
-        return self.select_related(
-            "author__user", "reviewer", "publication"
-        ).prefetch_related(
+        return self.select_related("author__user", "reviewer", "publication").prefetch_related(
             "co_authors__user",
-            models.Prefetch(
-                "images", queryset=StoryImage.objects.order_by("position", "pk")
-            ),
+            models.Prefetch("images", queryset=StoryImage.objects.order_by("position", "pk")),
         )
 
     def for_review_queue(self) -> StoryQuerySet:
@@ -207,12 +199,8 @@ class Story(models.Model):
         verbose_name=_("co-authors"),
     )
     title = models.CharField(_("title"), max_length=200)
-    objective = models.CharField(
-        _("objective"), max_length=20, choices=Objective.choices
-    )
-    format = models.CharField(
-        _("format"), max_length=20, choices=Format.choices, default=Format.SINGLE_IMAGE
-    )
+    objective = models.CharField(_("objective"), max_length=20, choices=Objective.choices)
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.SINGLE_IMAGE)
     caption = models.TextField(_("caption"), blank=True)
     publication = models.ForeignKey(
         Publication,
@@ -226,9 +214,7 @@ class Story(models.Model):
         _("result reference"),
         max_length=200,
         blank=True,
-        help_text=_(
-            "An arXiv id (2511.01234), a DOI (10.1234/abcd) or a CMS result id (CMS-HIG-25-001)."
-        ),
+        help_text=_("An arXiv id (2511.01234), a DOI (10.1234/abcd) or a CMS result id (CMS-HIG-25-001)."),
     )
     preferred_from = models.DateField(_("preferred from"), null=True, blank=True)
     preferred_until = models.DateField(_("preferred until"), null=True, blank=True)
@@ -257,17 +243,13 @@ class Story(models.Model):
         related_name="stories_signed_off",
         verbose_name=_("science sign-off by"),
     )
-    science_signoff_at = models.DateTimeField(
-        _("science sign-off at"), null=True, blank=True
-    )
+    science_signoff_at = models.DateTimeField(_("science sign-off at"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     # Set when the post goes live (by the scheduling app); the retention clock starts here.
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    status_changed_at = models.DateTimeField(
-        _("waiting since"), auto_now_add=True, db_index=True
-    )
+    status_changed_at = models.DateTimeField(_("waiting since"), auto_now_add=True, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -284,9 +266,7 @@ class Story(models.Model):
                 | Q(preferred_until__gte=models.F("preferred_from")),
                 name="story_preferred_dates_in_order",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="story_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="story_status_valid"),
         )
 
     def __str__(self) -> str:
@@ -296,17 +276,9 @@ class Story(models.Model):
         return f"/stories/{self.pk}/"
 
     def clean(self) -> None:
-        if (
-            self.preferred_from
-            and self.preferred_until
-            and self.preferred_until < self.preferred_from
-        ):
+        if self.preferred_from and self.preferred_until and self.preferred_until < self.preferred_from:
             raise ValidationError(
-                {
-                    "preferred_until": _(
-                        "The end of the preferred period is before its start."
-                    )
-                }
+                {"preferred_until": _("The end of the preferred period is before its start.")}
             )
 
     @property
@@ -331,16 +303,11 @@ class Story(models.Model):
         return ids
 
     def is_author(self, user: Any) -> bool:
-        return (
-            bool(getattr(user, "is_authenticated", False))
-            and user.pk in self.author_user_ids()
-        )
+        return bool(getattr(user, "is_authenticated", False)) and user.pk in self.author_user_ids()
 
 
 class StoryImage(models.Model):
-    story = models.ForeignKey(
-        Story, on_delete=models.CASCADE, related_name="images", verbose_name=_("story")
-    )
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="images", verbose_name=_("story"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     original = models.FileField(
         _("original"),
@@ -350,18 +317,10 @@ class StoryImage(models.Model):
     )
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     original_width = models.PositiveIntegerField(_("width of the original"), default=0)
-    original_height = models.PositiveIntegerField(
-        _("height of the original"), default=0
-    )
-    rendition = models.FileField(
-        _("rendition"), upload_to=rendition_upload_to, blank=True, max_length=255
-    )
-    rendition_width = models.PositiveIntegerField(
-        _("width of the rendition"), null=True, blank=True
-    )
-    rendition_height = models.PositiveIntegerField(
-        _("height of the rendition"), null=True, blank=True
-    )
+    original_height = models.PositiveIntegerField(_("height of the original"), default=0)
+    rendition = models.FileField(_("rendition"), upload_to=rendition_upload_to, blank=True, max_length=255)
+    rendition_width = models.PositiveIntegerField(_("width of the rendition"), null=True, blank=True)
+    rendition_height = models.PositiveIntegerField(_("height of the rendition"), null=True, blank=True)
     # The crop as fractions of the upright original; empty until the first rendition.
     crop_x = models.FloatField(_("crop left"), null=True, blank=True)
     crop_y = models.FloatField(_("crop top"), null=True, blank=True)
@@ -373,9 +332,7 @@ class StoryImage(models.Model):
         blank=True,
         help_text=_("Describe the photo for people who cannot see it."),
     )
-    no_identifiable_person = models.BooleanField(
-        _("no identifiable person in this photo"), default=False
-    )
+    no_identifiable_person = models.BooleanField(_("no identifiable person in this photo"), default=False)
     processing_state = models.CharField(
         _("processing"),
         max_length=10,
@@ -401,9 +358,7 @@ class StoryImage(models.Model):
         values = (self.crop_x, self.crop_y, self.crop_width, self.crop_height)
         if any(value is None for value in values):
             return None
-        return CropBox(
-            x=self.crop_x, y=self.crop_y, width=self.crop_width, height=self.crop_height
-        )  # type: ignore[arg-type]
+        return CropBox(x=self.crop_x, y=self.crop_y, width=self.crop_width, height=self.crop_height)  # type: ignore[arg-type]
 
     @property
     def is_ready(self) -> bool:
@@ -445,15 +400,9 @@ class PersonShown(models.Model):
         related_name="+",
         verbose_name=_("consent recorded by"),
     )
-    consent_recorded_at = models.DateTimeField(
-        _("consent recorded at"), null=True, blank=True
-    )
-    consent_withdrawn_at = models.DateTimeField(
-        _("consent withdrawn at"), null=True, blank=True
-    )
-    contact_erased_at = models.DateTimeField(
-        _("contact data erased at"), null=True, blank=True
-    )
+    consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True)
+    contact_erased_at = models.DateTimeField(_("contact data erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("person shown")
@@ -489,9 +438,7 @@ class StoryTransition(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    from_status = models.CharField(
-        _("from"), max_length=20, choices=Status.choices, blank=True
-    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -533,9 +480,7 @@ class StoryRevision(models.Model):
         verbose_name_plural = _("revisions")
         ordering = ("story", "number")
         constraints = (
-            models.UniqueConstraint(
-                fields=["story", "number"], name="story_revision_number_unique"
-            ),
+            models.UniqueConstraint(fields=["story", "number"], name="story_revision_number_unique"),
         )
 
     def __str__(self) -> str:
@@ -605,9 +550,7 @@ def can_edit(user: Any, story: Story) -> bool:
 def can_review(user: Any, story: Story) -> bool:
     """Take, approve, reject or send back: the team, never on their own story."""
     roles = roles_of(user)
-    return (
-        roles.team and story.status in REVIEWABLE_STATUSES and not story.is_author(user)
-    )
+    return roles.team and story.status in REVIEWABLE_STATUSES and not story.is_author(user)
 
 
 def can_sign_off(user: Any, story: Story) -> bool:
@@ -626,6 +569,15 @@ def can_withdraw(user: Any, story: Story) -> bool:
 
 def can_comment(user: Any, story: Story) -> bool:
     return can_view(user, story)
+
+
+def can_record_consent(user: Any, story: Story) -> bool:
+    """Consent may be gathered while the team reviews: authors and team, until the story is settled."""
+    if story.is_final:
+        return False
+    if story.is_author(user):
+        return True
+    return roles_of(user).team and story.submitted_at is not None
 
 
 def can_withdraw_consent(user: Any, story: Story) -> bool:

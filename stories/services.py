@@ -58,6 +58,7 @@ from .models import (
     StoryTransition,
     can_comment,
     can_edit,
+    can_record_consent,
     can_withdraw_consent,
 )
 from .signals import consent_withdrawn, story_approved
@@ -148,9 +149,7 @@ class InvalidInput(StoryError):
 
     default_message = gettext_lazy("Please correct the marked fields.")
 
-    def __init__(
-        self, errors: dict[str, list[str]], message: Promise | str | None = None
-    ) -> None:
+    def __init__(self, errors: dict[str, list[str]], message: Promise | str | None = None) -> None:
         self.errors = errors
         super().__init__(message)
 
@@ -193,9 +192,7 @@ class EditConflict(StoryError):
         "compare both versions below."
     )
 
-    def __init__(
-        self, mine: dict[str, Any], theirs: dict[str, Any], current_version: int = 0
-    ) -> None:
+    def __init__(self, mine: dict[str, Any], theirs: dict[str, Any], current_version: int = 0) -> None:
         self.mine = mine
         self.theirs = theirs
         self.current_version = current_version
@@ -231,9 +228,7 @@ def _sync(story: Story, fresh: Story) -> Story:
     return story
 
 
-def _audit(
-    story: Story, user: Any, from_status: str, to_status: str, comment: str = ""
-) -> StoryTransition:
+def _audit(story: Story, user: Any, from_status: str, to_status: str, comment: str = "") -> StoryTransition:
     return StoryTransition.objects.create(
         story=story,
         actor=user,
@@ -243,9 +238,7 @@ def _audit(
     )
 
 
-def _move(
-    current: Story, user: Any, to_status: str, *, comment: str = "", **fields: Any
-) -> None:
+def _move(current: Story, user: Any, to_status: str, *, comment: str = "", **fields: Any) -> None:
     """Change the state with a compare-and-set on state and version, and write the audit row."""
     if not current.can_move_to(to_status):
         raise TransitionNotAllowed(
@@ -256,9 +249,7 @@ def _move(
             }
         )
     now = _now()
-    moved = Story.objects.filter(
-        pk=current.pk, status=current.status, version=current.version
-    ).update(
+    moved = Story.objects.filter(pk=current.pk, status=current.status, version=current.version).update(
         status=to_status,
         status_changed_at=now,
         updated_at=now,
@@ -267,9 +258,7 @@ def _move(
     )
     if moved != 1:
         # Only possible if the lock above is not a real one and someone else got there first.
-        raise TransitionNotAllowed(
-            _("The story was changed by someone else just now. Please reload it.")
-        )
+        raise TransitionNotAllowed(_("The story was changed by someone else just now. Please reload it."))
     _audit(current, user, current.status, to_status, comment)
 
 
@@ -312,23 +301,17 @@ def link_result(reference: str) -> Publication:
     try:
         parsed = parse_result_reference(reference)
     except ValidationError as exc:
-        raise InvalidInput(
-            {"result_reference": list(exc.messages)}, exc.messages[0]
-        ) from None
+        raise InvalidInput({"result_reference": list(exc.messages)}, exc.messages[0]) from None
     lookup = {
         "arxiv": "arxiv_id__iexact",
         "doi": "doi__iexact",
         "cms": "cms_id__iexact",
     }[parsed.kind]
     field = {"arxiv": "arxiv_id", "doi": "doi", "cms": "cms_id"}[parsed.kind]
-    publication = (
-        Publication.objects.filter(**{lookup: parsed.value}).order_by("pk").first()
-    )
+    publication = Publication.objects.filter(**{lookup: parsed.value}).order_by("pk").first()
     if publication is None:
         # The title is filled in by the team or by an import of publications later.
-        publication = Publication.objects.create(
-            title=parsed.value, **{field: parsed.value}
-        )
+        publication = Publication.objects.create(title=parsed.value, **{field: parsed.value})
     return publication
 
 
@@ -381,9 +364,7 @@ def _clean_fields(story: Story, fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _co_authors(
-    author: Contributor, co_authors: Iterable[Contributor]
-) -> list[Contributor]:
+def _co_authors(author: Contributor, co_authors: Iterable[Contributor]) -> list[Contributor]:
     return [c for c in co_authors if c.pk != author.pk]
 
 
@@ -432,9 +413,7 @@ def _snapshot(story: Story, names: Iterable[str]) -> dict[str, Any]:
     return values
 
 
-def story_update(
-    *, story: Story, user: Any, expected_version: int, **fields: Any
-) -> Story:
+def story_update(*, story: Story, user: Any, expected_version: int, **fields: Any) -> Story:
     """Save edits made on top of `expected_version`; raise EditConflict if someone saved since.
 
     Nobody's work is overwritten silently: two people who loaded version 3 may not both save.
@@ -449,9 +428,7 @@ def story_update(
         current = _locked(story)
         if not can_edit(user, current):
             if current.is_author(user):
-                raise NotAllowed(
-                    _("The story cannot be changed while the outreach team reviews it.")
-                )
+                raise NotAllowed(_("The story cannot be changed while the outreach team reviews it."))
             raise NotAllowed(_("You are not allowed to change this story."))
         if current.version != expected_version:
             raise EditConflict(
@@ -463,15 +440,9 @@ def story_update(
         cleaned = _clean_fields(current, fields)
         if "publication" in cleaned and cleaned["publication"] is not None:
             cleaned["publication"] = cleaned["publication"].pk
-        columns = {
-            ("publication_id" if k == "publication" else k): v
-            for k, v in cleaned.items()
-        }
+        columns = {("publication_id" if k == "publication" else k): v for k, v in cleaned.items()}
         # A new result needs its own sign-off.
-        if (
-            "publication_id" in columns
-            and columns["publication_id"] != current.publication_id
-        ):
+        if "publication_id" in columns and columns["publication_id"] != current.publication_id:
             columns.update(science_signoff_by=None, science_signoff_at=None)
         saved = Story.objects.filter(pk=current.pk, version=expected_version).update(
             **columns, version=F("version") + 1, updated_at=_now()
@@ -501,10 +472,7 @@ def _image_count_problems(story: Story, images: list[StoryImage]) -> list[str]:
     count = len(images)
     if count == 0:
         return [_("Add at least one photo.")]
-    if (
-        story.format == Format.CAROUSEL
-        and not CAROUSEL_MIN_IMAGES <= count <= MAX_IMAGES
-    ):
+    if story.format == Format.CAROUSEL and not CAROUSEL_MIN_IMAGES <= count <= MAX_IMAGES:
         return [
             _("A carousel has %(min)d to %(max)d photos; this one has %(count)d.")
             % {"min": CAROUSEL_MIN_IMAGES, "max": MAX_IMAGES, "count": count}
@@ -522,9 +490,7 @@ def _image_count_problems(story: Story, images: list[StoryImage]) -> list[str]:
 def approval_problems(story: Story) -> list[str]:
     """Everything that keeps the story from being approved, one sentence each."""
     images = list(
-        StoryImage.objects.filter(story=story)
-        .prefetch_related("people")
-        .order_by("position", "pk")
+        StoryImage.objects.filter(story=story).prefetch_related("people").order_by("position", "pk")
     )
     problems = []
     if not story.title.strip():
@@ -538,19 +504,14 @@ def approval_problems(story: Story) -> list[str]:
                 % {"number": number, "error": image.processing_error}
             )
         elif not image.is_ready:
-            problems.append(
-                _("Photo %(number)d is still being prepared.") % {"number": number}
-            )
+            problems.append(_("Photo %(number)d is still being prepared.") % {"number": number})
         if not image.alt_text.strip():
             problems.append(_("Photo %(number)d has no alt text.") % {"number": number})
         if not image.consent_complete:
-            withdrawn = [
-                p for p in image.people.all() if p.consent_withdrawn_at is not None
-            ]
+            withdrawn = [p for p in image.people.all() if p.consent_withdrawn_at is not None]
             if withdrawn and not image.no_identifiable_person:
                 problems.append(
-                    _("Photo %(number)d: a person shown has withdrawn their consent.")
-                    % {"number": number}
+                    _("Photo %(number)d: a person shown has withdrawn their consent.") % {"number": number}
                 )
             else:
                 problems.append(
@@ -561,25 +522,16 @@ def approval_problems(story: Story) -> list[str]:
                     % {"number": number}
                 )
     if story.needs_science_signoff and story.science_signoff_at is None:
-        problems.append(
-            _(
-                "The story is linked to a result and needs a science reviewer's sign-off."
-            )
-        )
+        problems.append(_("The story is linked to a result and needs a science reviewer's sign-off."))
     return problems
 
 
 def _store_revision(story: Story, user: Any) -> StoryRevision:
     last = (
-        StoryRevision.objects.filter(story=story)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
+        StoryRevision.objects.filter(story=story).order_by("-number").values_list("number", flat=True).first()
     )
     alt_texts = list(
-        StoryImage.objects.filter(story=story)
-        .order_by("position", "pk")
-        .values_list("alt_text", flat=True)
+        StoryImage.objects.filter(story=story).order_by("position", "pk").values_list("alt_text", flat=True)
     )
     return StoryRevision.objects.create(
         story=story,
@@ -601,9 +553,7 @@ def story_submit(*, story: Story, user: Any) -> Story:
         missing = submission_problems(current)
         if missing:
             raise SubmissionBlocked(missing)
-        _move(
-            current, user, Status.SUBMITTED, submitted_at=current.submitted_at or _now()
-        )
+        _move(current, user, Status.SUBMITTED, submitted_at=current.submitted_at or _now())
         _store_revision(current, user)
         _after_commit(emails.notify_submitted, story_id=current.pk, actor_id=user.pk)
     return _sync(story, current)
@@ -615,9 +565,7 @@ def story_resubmit(*, story: Story, user: Any) -> Story:
         current = _locked(story)
         _require_author(user, current)
         if current.status != Status.CHANGES_REQUESTED:
-            raise TransitionNotAllowed(
-                _("Only a story with changes requested can be resubmitted.")
-            )
+            raise TransitionNotAllowed(_("Only a story with changes requested can be resubmitted."))
         missing = submission_problems(current)
         if missing:
             raise SubmissionBlocked(missing)
@@ -633,9 +581,7 @@ def story_start_review(*, story: Story, user: Any) -> Story:
         current = _locked(story)
         _require_reviewer(user, current)
         if current.status not in (Status.SUBMITTED, Status.RESUBMITTED):
-            raise TransitionNotAllowed(
-                _("Only a submitted or resubmitted story can be taken for review.")
-            )
+            raise TransitionNotAllowed(_("Only a submitted or resubmitted story can be taken for review."))
         _move(current, user, Status.IN_REVIEW, reviewer=user)
     return _sync(story, current)
 
@@ -645,12 +591,7 @@ def story_request_changes(*, story: Story, user: Any, comment: str) -> Story:
     comment = _required_text(comment, "comment", _("Say what should change."))
     if len(comment) > COMMENT_MAX_CHARS:
         raise InvalidInput(
-            {
-                "comment": [
-                    _("A comment has at most %(max)d characters.")
-                    % {"max": COMMENT_MAX_CHARS}
-                ]
-            }
+            {"comment": [_("A comment has at most %(max)d characters.") % {"max": COMMENT_MAX_CHARS}]}
         )
     with transaction.atomic():
         current = _locked(story)
@@ -682,13 +623,9 @@ def story_science_signoff(*, story: Story, user: Any) -> Story:
         if current.is_author(user):
             raise NotAllowed(_("Nobody signs off their own story."))
         if current.publication_id is None:
-            raise TransitionNotAllowed(
-                _("Only stories linked to a result need a science sign-off.")
-            )
+            raise TransitionNotAllowed(_("Only stories linked to a result need a science sign-off."))
         if current.status not in REVIEWABLE_STATUSES:
-            raise TransitionNotAllowed(
-                _("The story can be signed off only while it is being reviewed.")
-            )
+            raise TransitionNotAllowed(_("The story can be signed off only while it is being reviewed."))
         if current.science_signoff_at is not None:
             raise TransitionNotAllowed(_("The story has been signed off already."))
         now = _now()
@@ -699,9 +636,7 @@ def story_science_signoff(*, story: Story, user: Any) -> Story:
             version=F("version") + 1,
         )
         if saved != 1:
-            raise TransitionNotAllowed(
-                _("The story was changed by someone else just now. Please reload it.")
-            )
+            raise TransitionNotAllowed(_("The story was changed by someone else just now. Please reload it."))
         _audit(current, user, current.status, current.status, _("Science sign-off"))
     return _sync(story, current)
 
@@ -762,27 +697,18 @@ def story_withdraw(*, story: Story, user: Any) -> Story:
 # Comments
 
 
-def comment_add(
-    *, story: Story, user: Any, body: str, image: StoryImage | None = None
-) -> Comment:
+def comment_add(*, story: Story, user: Any, body: str, image: StoryImage | None = None) -> Comment:
     if not can_comment(user, story):
         raise NotAllowed(_("You cannot comment on this story."))
     body = _required_text(body, "body", _("Write a comment first."))
     if len(body) > COMMENT_MAX_CHARS:
         raise InvalidInput(
-            {
-                "body": [
-                    _("A comment has at most %(max)d characters.")
-                    % {"max": COMMENT_MAX_CHARS}
-                ]
-            }
+            {"body": [_("A comment has at most %(max)d characters.") % {"max": COMMENT_MAX_CHARS}]}
         )
     if image is not None and image.story_id != story.pk:
         raise InvalidInput({"image": [_("This photo belongs to another story.")]})
     with transaction.atomic():
-        comment = Comment.objects.create(
-            story=story, author=user, body=body, image=image
-        )
+        comment = Comment.objects.create(story=story, author=user, body=body, image=image)
         _after_commit(emails.notify_comment, comment_id=comment.pk)
     return comment
 
@@ -794,11 +720,7 @@ def comment_add(
 def _require_editable(user: Any, story: Story) -> None:
     if not can_edit(user, story):
         if story.is_author(user) and not story.is_final:
-            raise NotAllowed(
-                _(
-                    "The photos cannot be changed while the outreach team reviews the story."
-                )
-            )
+            raise NotAllowed(_("The photos cannot be changed while the outreach team reviews the story."))
         raise NotAllowed(_("You are not allowed to change this story."))
 
 
@@ -806,12 +728,7 @@ def _check_alt_text(alt_text: str) -> str:
     alt_text = (alt_text or "").strip()
     if len(alt_text) > ALT_TEXT_MAX_CHARS:
         raise InvalidInput(
-            {
-                "alt_text": [
-                    _("Alt text has at most %(max)d characters.")
-                    % {"max": ALT_TEXT_MAX_CHARS}
-                ]
-            }
+            {"alt_text": [_("Alt text has at most %(max)d characters.") % {"max": ALT_TEXT_MAX_CHARS}]}
         )
     return alt_text
 
@@ -835,9 +752,7 @@ def _render_or_queue(images: Iterable[StoryImage]) -> None:
         if _renders_inline(image):
             image_make_rendition(image=image)
         else:
-            StoryImage.objects.filter(pk=image.pk).update(
-                processing_state=ImageState.PENDING
-            )
+            StoryImage.objects.filter(pk=image.pk).update(processing_state=ImageState.PENDING)
             _queue_rendition(image.pk)
 
 
@@ -850,10 +765,7 @@ def _carousel_followers(story: Story) -> list[StoryImage]:
 
 def _first_image_id(story: Story) -> int | None:
     return (
-        StoryImage.objects.filter(story=story)
-        .order_by("position", "pk")
-        .values_list("pk", flat=True)
-        .first()
+        StoryImage.objects.filter(story=story).order_by("position", "pk").values_list("pk", flat=True).first()
     )
 
 
@@ -879,9 +791,7 @@ def image_make_rendition(*, image: StoryImage) -> StoryImage:
     try:
         ratio = _target_ratio(image)
         box = (
-            clamp_crop(image.crop, width, height, ratio)
-            if image.crop
-            else default_crop(width, height, ratio)
+            clamp_crop(image.crop, width, height, ratio) if image.crop else default_crop(width, height, ratio)
         )
         with image.original.open("rb") as original:
             rendition = make_rendition(original, box, ratio)
@@ -911,6 +821,9 @@ def image_make_rendition(*, image: StoryImage) -> StoryImage:
 
 
 def _delete_file(storage: Any, name: str) -> None:
+    # Demo and benchmark rows share files; a file goes only when no row refers to it.
+    if StoryImage.objects.filter(Q(original=name) | Q(rendition=name)).exists():
+        return
     try:
         storage.delete(name)
     except OSError:  # already gone, or the disk refuses; the row is what matters
@@ -919,13 +832,9 @@ def _delete_file(storage: Any, name: str) -> None:
 
 def _renumber(story: Story) -> None:
     for position, image_id in enumerate(
-        StoryImage.objects.filter(story=story)
-        .order_by("position", "pk")
-        .values_list("pk", flat=True)
+        StoryImage.objects.filter(story=story).order_by("position", "pk").values_list("pk", flat=True)
     ):
-        StoryImage.objects.filter(pk=image_id).exclude(position=position).update(
-            position=position
-        )
+        StoryImage.objects.filter(pk=image_id).exclude(position=position).update(position=position)
 
 
 def image_add(
@@ -947,11 +856,7 @@ def image_add(
         count = StoryImage.objects.filter(story=current).count()
         if count >= MAX_IMAGES:
             raise InvalidInput(
-                {
-                    "images": [
-                        _("A story has at most %(max)d photos.") % {"max": MAX_IMAGES}
-                    ]
-                },
+                {"images": [_("A story has at most %(max)d photos.") % {"max": MAX_IMAGES}]},
                 _("A story has at most %(max)d photos.") % {"max": MAX_IMAGES},
             )
         first_before = _first_image_id(current)
@@ -1004,9 +909,7 @@ def image_update(
         if crop is not None:
             ratio = _target_ratio(image)
             box = clamp_crop(crop, image.original_width, image.original_height, ratio)
-            changes.update(
-                crop_x=box.x, crop_y=box.y, crop_width=box.width, crop_height=box.height
-            )
+            changes.update(crop_x=box.x, crop_y=box.y, crop_width=box.width, crop_height=box.height)
         if changes:
             StoryImage.objects.filter(pk=image.pk).update(**changes)
         if crop is not None:
@@ -1024,17 +927,9 @@ def image_reorder(*, story: Story, user: Any, image_ids: list[int]) -> None:
     _require_editable(user, story)
     with transaction.atomic():
         current = _locked(story)
-        stored = list(
-            StoryImage.objects.filter(story=current).values_list("pk", flat=True)
-        )
+        stored = list(StoryImage.objects.filter(story=current).values_list("pk", flat=True))
         if sorted(stored) != sorted(int(pk) for pk in image_ids):
-            raise InvalidInput(
-                {
-                    "images": [
-                        _("The new order has to name every photo of the story once.")
-                    ]
-                }
-            )
+            raise InvalidInput({"images": [_("The new order has to name every photo of the story once.")]})
         first_before = _first_image_id(current)
         for position, pk in enumerate(image_ids):
             StoryImage.objects.filter(pk=pk, story=current).update(position=position)
@@ -1069,11 +964,13 @@ def image_remove(*, image: StoryImage, user: Any) -> None:
 # People shown and their consent
 
 
-def person_add(
-    *, image: StoryImage, user: Any, name: str, contact: str, consent_wording: str
-) -> PersonShown:
-    """Record that a person shown agreed, in the words they agreed to, now, by `user`."""
-    _require_editable(user, image.story)
+def person_add(*, image: StoryImage, user: Any, name: str, contact: str, consent_wording: str) -> PersonShown:
+    """Record that a person shown agreed, in the words they agreed to, now, by `user`.
+
+    Authors may do this while the team reviews the story too; consent is often gathered late.
+    """
+    if not can_record_consent(user, image.story):
+        raise NotAllowed(_("You are not allowed to change the consent records of this story."))
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     consent_wording = (consent_wording or "").strip()
@@ -1083,9 +980,7 @@ def person_add(
     elif len(name) > 200:
         errors["name"] = [_("A name has at most %(max)d characters.") % {"max": 200}]
     if len(contact) > 300:
-        errors["contact"] = [
-            _("Contact details have at most %(max)d characters.") % {"max": 300}
-        ]
+        errors["contact"] = [_("Contact details have at most %(max)d characters.") % {"max": 300}]
     if not consent_wording:
         errors["consent_wording"] = [_("Record the wording the person agreed to.")]
     if errors:
@@ -1108,8 +1003,9 @@ def person_add(
 
 
 def person_remove(*, person: PersonShown, user: Any) -> None:
-    """Remove a person recorded by mistake (while the story may be edited)."""
-    _require_editable(user, person.image.story)
+    """Remove a person recorded by mistake (while consent may be recorded)."""
+    if not can_record_consent(user, person.image.story):
+        raise NotAllowed(_("You are not allowed to change the consent records of this story."))
     person.delete()
 
 
@@ -1121,18 +1017,14 @@ def consent_withdraw(*, person: PersonShown, user: Any) -> PersonShown:
     """
     story = person.image.story
     if not can_withdraw_consent(user, story):
-        raise NotAllowed(
-            _("You are not allowed to change the consent records of this story.")
-        )
+        raise NotAllowed(_("You are not allowed to change the consent records of this story."))
     with transaction.atomic():
         current = _locked(story)
-        withdrawn = PersonShown.objects.filter(
-            pk=person.pk, consent_withdrawn_at__isnull=True
-        ).update(consent_withdrawn_at=_now())
+        withdrawn = PersonShown.objects.filter(pk=person.pk, consent_withdrawn_at__isnull=True).update(
+            consent_withdrawn_at=_now()
+        )
         if withdrawn != 1:
-            raise TransitionNotAllowed(
-                _("This person's consent has been withdrawn already.")
-            )
+            raise TransitionNotAllowed(_("This person's consent has been withdrawn already."))
         if current.status in REVIEWABLE_STATUSES:
             _move(
                 current,
@@ -1170,15 +1062,10 @@ def erase_expired_contacts(*, now: Any = None) -> int:
     cutoff = now - timedelta(days=settings.PEOPLE_CONTACT_RETENTION_DAYS)
     expired = (
         PersonShown.objects.filter(contact_erased_at__isnull=True)
-        .annotate(
-            went_out=Coalesce("image__story__published_at", "image__story__approved_at")
-        )
+        .annotate(went_out=Coalesce("image__story__published_at", "image__story__approved_at"))
         .filter(went_out__lte=cutoff)
-        .filter(
-            Q(image__story__status=Status.APPROVED)
-            | Q(image__story__published_at__isnull=False)
-        )
+        .filter(Q(image__story__status=Status.APPROVED) | Q(image__story__published_at__isnull=False))
     )
-    return PersonShown.objects.filter(
-        pk__in=list(expired.values_list("pk", flat=True))
-    ).update(contact="", contact_erased_at=now)
+    return PersonShown.objects.filter(pk__in=list(expired.values_list("pk", flat=True))).update(
+        contact="", contact_erased_at=now
+    )
