@@ -104,7 +104,7 @@ class InstagramAccountAdmin(admin.ModelAdmin):
     @admin.action(description=_("Test connection"))
     def test_connection_action(self, request: HttpRequest, queryset: QuerySet[InstagramAccount]) -> None:
         for account in queryset:
-            if services.test_connection(account=account, user=request.user):
+            if services.check_connection(account=account, user=request.user):
                 self.message_user(
                     request,
                     gettext("The connection to %(account)s works.") % {"account": account},

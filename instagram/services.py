@@ -92,7 +92,7 @@ def connect_account(
     return account
 
 
-def test_connection(*, account: InstagramAccount, user: Any = None) -> bool:
+def check_connection(*, account: InstagramAccount, user: Any = None) -> bool:
     """Ask Meta who the token belongs to; record the outcome on the account."""
     now = timezone.now()
     detail = ""

@@ -136,7 +136,7 @@ def test_connection(request: HttpRequest) -> HttpResponse:
     account = services.active_account()
     if account is None:
         messages.error(request, _("No Instagram account is connected."))
-    elif services.test_connection(account=account, user=request.user):
+    elif services.check_connection(account=account, user=request.user):
         messages.success(
             request,
             _("The connection to @%(username)s works.") % {"username": account.username},
