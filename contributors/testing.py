@@ -15,7 +15,7 @@ def log_in(page: Any, username: str, password: str | None = None) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(password or PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_load_state()
 
 
