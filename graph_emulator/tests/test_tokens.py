@@ -248,3 +248,25 @@ def test_it_reports_an_unknown_token_as_invalid_in_debug_token(graph):
 
     assert data["is_valid"] is False
     assert data["error"]["code"] == 190
+
+
+def test_it_serves_the_facebook_dialog_path_and_posts_back_to_it(emulator):
+    page = requests.get(
+        f"{emulator.base_url}/v25.0/dialog/oauth",
+        params={"client_id": DEMO_APP_ID, "redirect_uri": REDIRECT, "state": "s"},
+        timeout=10,
+    )
+
+    assert '<form method="post" action="/v25.0/dialog/oauth">' in page.text
+    assert 'value="allow"' in page.text and 'value="cancel"' in page.text
+
+
+def test_it_shows_an_error_page_for_an_unknown_app(emulator):
+    page = requests.get(
+        f"{emulator.base_url}/oauth/authorize",
+        params={"client_id": "999", "redirect_uri": REDIRECT},
+        timeout=10,
+    )
+
+    assert page.status_code == 400
+    assert "Invalid App ID" in page.text
