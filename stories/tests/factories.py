@@ -9,7 +9,7 @@ import factory
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from contributors.tests.factories import contributor_user, outreach_user
+from contributors.tests.factories import contributor_user, outreach_user, science_user
 from stories import services
 from stories.images import default_crop, make_rendition
 from stories.models import (
@@ -38,7 +38,9 @@ def rendition_bytes(width: int = PHOTO_SIZE[0], height: int = PHOTO_SIZE[1]) -> 
     return make_rendition(io.BytesIO(photo_bytes(width, height))).content
 
 
-def upload(name: str = "photo.jpg", data: bytes | None = None, content_type: str = "image/jpeg") -> SimpleUploadedFile:
+def upload(
+    name: str = "photo.jpg", data: bytes | None = None, content_type: str = "image/jpeg"
+) -> SimpleUploadedFile:
     """A file as a browser would upload it."""
     return SimpleUploadedFile(name, data if data is not None else photo_bytes(), content_type=content_type)
 
@@ -120,6 +122,8 @@ def story_in(status: str, *, reviewer: Any = None, **kwargs: Any) -> Story:
     if status == Status.IN_REVIEW:
         return services.story_start_review(story=story, user=reviewer)
     if status == Status.APPROVED:
+        if story.publication_id:
+            services.story_science_signoff(story=story, user=science_user())
         return services.story_approve(story=story, user=reviewer)
     if status == Status.REJECTED:
         return services.story_reject(story=story, user=reviewer, reason="Not for this account.")
