@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("profile/", include("contributors.urls")),
     path("instagram/", include("instagram.urls")),
+    path("", include("stories.urls")),
     path("admin/", admin.site.urls),
 ]
 
