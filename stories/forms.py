@@ -1,0 +1,358 @@
+"""The forms of the story pages. They parse and check input; the services make the changes."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from contributors.models import Contributor
+
+from .captions import CAPTION_MAX_CHARS, MAX_HASHTAGS, MAX_MENTIONS, caption_problems
+from .images import CropBox
+from .models import ALT_TEXT_MAX_CHARS, COMMENT_MAX_CHARS, MAX_IMAGES, Format, Objective, Status, Story, StoryImage
+from .validators import validate_result_reference
+
+DEFAULT_CONSENT_WORDING = _(
+    "I agree that photos showing me are posted on the @cmsatdesy Instagram account of the CMS group "
+    "at DESY, with my name if I wish, and that I can withdraw this at any time."
+)
+# Headroom for typing beyond the limit: the counter turns red and the server explains.
+CAPTION_INPUT_MAX = 20_000
+
+
+def _label(field: str) -> Any:
+    return capfirst(Story._meta.get_field(field).verbose_name)
+
+
+class _NoTagHelper(FormHelper):
+    """Fields only: the page wraps several forms in one <form>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.form_tag = False
+        self.disable_csrf = True
+
+
+class ContributorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Contributor) -> str:
+        return obj.name
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class StoryForm(forms.Form):
+    """The text of a story. `version` is the one the editor loaded (see services.story_update)."""
+
+    title = forms.CharField(label=_label("title"), max_length=200)
+    objective = forms.ChoiceField(
+        label=_label("objective"),
+        choices=Objective.choices,
+        help_text=_("What should the post do for the group?"),
+    )
+    format = forms.ChoiceField(label=_label("format"), choices=Format.choices, initial=Format.SINGLE_IMAGE)
+    caption = forms.CharField(
+        label=_label("caption"),
+        required=False,
+        max_length=CAPTION_INPUT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6, "data-caption-input": ""}),
+        help_text=_(
+            "Up to %(chars)s characters, %(tags)s hashtags and %(mentions)s @-mentions. "
+            "Only the first lines show before “… more”."
+        )
+        % {"chars": f"{CAPTION_MAX_CHARS:,}", "tags": MAX_HASHTAGS, "mentions": MAX_MENTIONS},
+    )
+    co_authors = ContributorChoiceField(
+        label=_label("co_authors"),
+        queryset=Contributor.objects.none(),
+        required=False,
+        help_text=_("Colleagues who tell the story with you; they can follow and change it too."),
+    )
+    result_reference = forms.CharField(
+        label=_("Related result"),
+        required=False,
+        max_length=200,
+        validators=[validate_result_reference],
+        help_text=_("An arXiv id (2511.01234), a DOI (10.1234/abcd) or a CMS result id (CMS-HIG-25-001)."),
+    )
+    preferred_from = forms.DateField(label=_label("preferred_from"), required=False, widget=DateInput())
+    preferred_until = forms.DateField(label=_label("preferred_until"), required=False, widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args: Any, user: Any, story: Story | None = None, **kwargs: Any) -> None:
+        if story is not None and "initial" not in kwargs:
+            kwargs["initial"] = story_initial(story)
+        super().__init__(*args, **kwargs)
+        owner = story.author_id if story is not None else None
+        queryset = Contributor.objects.select_related("user").filter(user__is_active=True)
+        queryset = queryset.exclude(Q(user=user) | Q(pk=owner)) if owner else queryset.exclude(user=user)
+        co_authors = self.fields["co_authors"]
+        assert isinstance(co_authors, forms.ModelMultipleChoiceField)
+        co_authors.queryset = queryset.order_by("display_name", "user__username")
+        self.helper = _NoTagHelper()
+
+    def clean_caption(self) -> str:
+        caption = self.cleaned_data.get("caption", "")
+        problems = caption_problems(caption)
+        if problems:
+            raise ValidationError(problems)
+        return caption
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("preferred_from"), data.get("preferred_until")
+        if start and end and end < start:
+            self.add_error("preferred_until", _("The end of the preferred period is before its start."))
+        return data
+
+    def service_fields(self) -> dict[str, Any]:
+        """What services.story_create and story_update take, from the fields that are valid."""
+        data = self.cleaned_data
+        names = (
+            "title",
+            "objective",
+            "format",
+            "caption",
+            "co_authors",
+            "result_reference",
+            "preferred_from",
+            "preferred_until",
+        )
+        return {name: data[name] for name in names if name in data}
+
+
+def story_initial(story: Story) -> dict[str, Any]:
+    return {
+        "title": story.title,
+        "objective": story.objective,
+        "format": story.format,
+        "caption": story.caption,
+        "co_authors": list(story.co_authors.all()),
+        "result_reference": story.result_reference,
+        "preferred_from": story.preferred_from,
+        "preferred_until": story.preferred_until,
+        "version": story.version,
+    }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos at once. Each is judged on its own in the view, so one bad file costs
+    nobody the others."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={
+                    "accept": "image/*,.heic,.heif",
+                    "data-max-files": str(MAX_IMAGES),
+                    "data-note-id": "photos-note",
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        return data
+
+
+class PhotosForm(forms.Form):
+    photos = PhotosField(
+        label=_("Add photos"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or HEIC (from a phone), up to %(max)d photos per story.") % {"max": MAX_IMAGES},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _NoTagHelper()
+
+
+class ImageForm(forms.Form):
+    """Alt text, position, the people shown and their consent, for one photo of the story."""
+
+    position = forms.IntegerField(min_value=1, max_value=MAX_IMAGES)
+    alt_text = forms.CharField(
+        required=False,
+        max_length=ALT_TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Describe the photo for people who cannot see it (up to %(max)d characters).")
+        % {"max": ALT_TEXT_MAX_CHARS},
+    )
+    no_identifiable_person = forms.BooleanField(required=False)
+    person_name = forms.CharField(required=False, max_length=200)
+    person_contact = forms.CharField(
+        required=False, max_length=300, help_text=_("E-mail or phone number, to reach them if anything changes.")
+    )
+    consent_wording = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    consent_recorded = forms.BooleanField(required=False)
+    remove = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, image: StoryImage, number: int, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"image-{image.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "position": number,
+                "alt_text": image.alt_text,
+                "no_identifiable_person": image.no_identifiable_person,
+                "consent_wording": DEFAULT_CONSENT_WORDING,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.image = image
+        self.number = number
+        labels = {
+            "position": _("Position of photo %(number)d"),
+            "alt_text": _("Alt text for photo %(number)d"),
+            "no_identifiable_person": _("Nobody can be recognised in photo %(number)d"),
+            "person_name": _("Name of a person shown in photo %(number)d"),
+            "person_contact": _("Their contact (photo %(number)d)"),
+            "consent_wording": _("Wording they agreed to (photo %(number)d)"),
+            "consent_recorded": _("I have recorded their consent (photo %(number)d)"),
+            "remove": _("Remove photo %(number)d from the story"),
+        }
+        for name, label in labels.items():
+            self.fields[name].label = label % {"number": number}
+        self.fields["position"].widget.attrs.update({"data-position": "", "inputmode": "numeric"})
+
+    def has_person(self) -> bool:
+        data = self.cleaned_data
+        return bool(data.get("person_name", "").strip() or data.get("person_contact", "").strip())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors or data.get("remove"):
+            return data
+        if self.has_person():
+            if not data.get("person_name", "").strip():
+                self.add_error("person_name", _("Give the name of the person shown."))
+            if not data.get("consent_wording", "").strip():
+                self.add_error("consent_wording", _("Record the wording the person agreed to."))
+            if not data.get("consent_recorded"):
+                self.add_error(
+                    "consent_recorded",
+                    _("Confirm that you have recorded this person's consent, or leave the person out for now."),
+                )
+            if data.get("no_identifiable_person"):
+                self.add_error(
+                    "no_identifiable_person",
+                    _("You named a person shown in this photo; untick “nobody can be recognised”."),
+                )
+        elif data.get("consent_recorded"):
+            self.add_error("person_name", _("Give the name of the person whose consent you recorded."))
+        return data
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"), max_length=COMMENT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    image = forms.ModelChoiceField(
+        label=_("About photo"),
+        queryset=StoryImage.objects.none(),
+        required=False,
+        empty_label=_("The whole story"),
+    )
+
+    def __init__(self, *args: Any, story: Story, images: list[StoryImage] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["image"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = StoryImage.objects.filter(story=story).order_by("position", "pk")
+        numbers = {image.pk: number for number, image in enumerate(images or [], start=1)}
+        field.label_from_instance = lambda image: _("Photo %(number)d") % {  # type: ignore[method-assign]
+            "number": numbers.get(image.pk, image.position + 1)
+        }
+
+
+class TransitionForm(forms.Form):
+    """What a reviewer writes along with a decision (required for some)."""
+
+    text = forms.CharField(max_length=COMMENT_MAX_CHARS, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _fraction(label: Any) -> forms.FloatField:
+    return forms.FloatField(
+        label=label,
+        min_value=0.0,
+        max_value=1.0,
+        widget=forms.NumberInput(attrs={"step": "0.0001", "inputmode": "decimal"}),
+    )
+
+
+class CropForm(forms.Form):
+    """A crop box as fractions of the upright photo; services clamp it to what Instagram takes."""
+
+    crop_x = _fraction(_("Left edge (0–1)"))
+    crop_y = _fraction(_("Top edge (0–1)"))
+    crop_width = _fraction(_("Width (0–1)"))
+    crop_height = _fraction(_("Height (0–1)"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        values = [data.get(name) for name in ("crop_x", "crop_y", "crop_width", "crop_height")]
+        if all(value is not None for value in values):
+            if not all(math.isfinite(value) for value in values):  # type: ignore[arg-type]
+                raise ValidationError(_("The crop must be given as numbers between 0 and 1."))
+            if data["crop_width"] <= 0 or data["crop_height"] <= 0:
+                raise ValidationError(_("The crop box needs a width and a height above 0."))
+        return data
+
+    def box(self) -> CropBox:
+        data = self.cleaned_data
+        return CropBox(x=data["crop_x"], y=data["crop_y"], width=data["crop_width"], height=data["crop_height"])
+
+
+WAITING_CHOICES = [
+    ("", _("Any time")),
+    ("1", _("More than a day")),
+    ("3", _("More than 3 days")),
+    ("7", _("More than a week")),
+    ("14", _("More than two weeks")),
+]
+AWAITING = "awaiting"
+ALL = "all"
+
+
+class ReviewFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[(AWAITING, _("Waiting for a decision")), (ALL, _("All"))]
+        + [(value, label) for value, label in Status.choices if value != Status.DRAFT],
+    )
+    objective = forms.ChoiceField(label=_("Objective"), required=False, choices=[("", _("All"))] + Objective.choices)
+    format = forms.ChoiceField(label=_("Format"), required=False, choices=[("", _("All"))] + Format.choices)
+    author = forms.CharField(label=_("Author"), required=False, max_length=100)
+    waiting = forms.ChoiceField(label=_("Waiting"), required=False, choices=WAITING_CHOICES)
+    result = forms.ChoiceField(
+        label=_("Linked result"),
+        required=False,
+        choices=[("", _("Any")), ("yes", _("Linked to a result")), ("no", _("Not linked"))],
+    )
+    mine = forms.BooleanField(label=_("Only stories I took"), required=False)
+
+
+class RevisionChoiceForm(forms.Form):
+    a = forms.IntegerField(label=_("Compare revision"), min_value=1)
+    b = forms.IntegerField(label=_("with revision"), min_value=1)

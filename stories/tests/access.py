@@ -1,0 +1,79 @@
+"""Who may open each page of the stories app (checked by the URLconf walk).
+
+Stories made here belong to people["contributor"]; "other_contributor" is the stranger who
+guesses URLs. A story nobody else may see answers 404, so ids reveal nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contributors.testing import DENIED, LOGIN, OK, Access, everyone, owner_and_team, team_only
+from stories.models import Status
+
+
+def _story(people: dict[str, Any], status: str = Status.SUBMITTED) -> Any:
+    from stories.tests.factories import story_in
+
+    return story_in(status, author=people["contributor"].contributor)
+
+
+def _story_kwargs(status: str = Status.SUBMITTED) -> Any:
+    return lambda people: {"pk": _story(people, status).pk}
+
+
+def _image_kwargs(people: dict[str, Any]) -> dict[str, int]:
+    story = _story(people)
+    return {"pk": story.pk, "image_id": story.images.first().pk}
+
+
+def _person_kwargs(people: dict[str, Any]) -> dict[str, int]:
+    from stories.tests.factories import PersonShownFactory
+
+    story = _story(people)
+    person = PersonShownFactory(image=story.images.first())
+    return {"pk": story.pk, "person_id": person.pk}
+
+
+def _take_kwargs(people: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": _story(people).pk, "action": "take"}
+
+
+REVIEWERS = {
+    "anonymous": LOGIN,
+    "contributor": DENIED,
+    "other_contributor": DENIED,
+    "outreach": OK,
+    "science": OK,
+    "admin": OK,
+}
+
+ACCESS = [
+    Access("stories:mine", expect=everyone()),
+    Access("stories:new", expect=everyone()),
+    Access("stories:detail", kwargs=_story_kwargs(), expect=owner_and_team()),
+    # Authors edit while changes are requested; the team while the story is under review.
+    Access("stories:edit", kwargs=_story_kwargs(Status.CHANGES_REQUESTED), expect=owner_and_team()),
+    Access("stories:diff", kwargs=_story_kwargs(), expect=owner_and_team()),
+    Access(
+        "stories:comment",
+        kwargs=_story_kwargs(),
+        method="post",
+        data={"body": "Could the caption start with the question?"},
+        expect=owner_and_team(),
+    ),
+    # Who reaches the view; the service then decides (an author cannot take their own story).
+    Access("stories:transition", kwargs=_take_kwargs, method="post", expect=owner_and_team()),
+    Access("stories:image_original", kwargs=_image_kwargs, expect=owner_and_team()),
+    Access("stories:image_preview", kwargs=_image_kwargs, expect=owner_and_team()),
+    Access("stories:image_rendition", kwargs=_image_kwargs, expect=owner_and_team()),
+    Access(
+        "stories:image_crop",
+        kwargs=_image_kwargs,
+        method="post",
+        data={"crop_x": "0.1", "crop_y": "0", "crop_width": "0.6", "crop_height": "0.8"},
+        expect=team_only(),
+    ),
+    Access("stories:consent_withdraw", kwargs=_person_kwargs, method="post", expect=owner_and_team()),
+    Access("stories:review_queue", expect=REVIEWERS),
+]

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stories"
+
+urlpatterns = [
+    path("stories/", views.my_stories, name="mine"),
+    path("stories/new/", views.story_new, name="new"),
+    path("stories/<int:pk>/", views.story_detail, name="detail"),
+    path("stories/<int:pk>/edit/", views.story_edit, name="edit"),
+    path("stories/<int:pk>/diff/", views.story_diff, name="diff"),
+    path("stories/<int:pk>/comments/", views.comment_create, name="comment"),
+    path("stories/<int:pk>/do/<slug:action>/", views.story_transition, name="transition"),
+    path("stories/<int:pk>/images/<int:image_id>/original/", views.image_original, name="image_original"),
+    path("stories/<int:pk>/images/<int:image_id>/preview/", views.image_preview, name="image_preview"),
+    path("stories/<int:pk>/images/<int:image_id>/rendition/", views.image_rendition, name="image_rendition"),
+    path("stories/<int:pk>/images/<int:image_id>/crop/", views.image_crop, name="image_crop"),
+    path("stories/<int:pk>/people/<int:person_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("review/", views.review_queue, name="review_queue"),
+]
