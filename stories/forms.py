@@ -16,7 +16,16 @@ from contributors.models import Contributor
 
 from .captions import CAPTION_MAX_CHARS, MAX_HASHTAGS, MAX_MENTIONS, caption_problems
 from .images import CropBox
-from .models import ALT_TEXT_MAX_CHARS, COMMENT_MAX_CHARS, MAX_IMAGES, Format, Objective, Status, Story, StoryImage
+from .models import (
+    ALT_TEXT_MAX_CHARS,
+    COMMENT_MAX_CHARS,
+    MAX_IMAGES,
+    Format,
+    Objective,
+    Status,
+    Story,
+    StoryImage,
+)
 from .validators import validate_result_reference
 
 DEFAULT_CONSENT_WORDING = _(
@@ -175,7 +184,8 @@ class PhotosForm(forms.Form):
     photos = PhotosField(
         label=_("Add photos"),
         required=False,
-        help_text=_("JPEG, PNG, WebP or HEIC (from a phone), up to %(max)d photos per story.") % {"max": MAX_IMAGES},
+        help_text=_("JPEG, PNG, WebP or HEIC (from a phone), up to %(max)d photos per story.")
+        % {"max": MAX_IMAGES},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -197,7 +207,9 @@ class ImageForm(forms.Form):
     no_identifiable_person = forms.BooleanField(required=False)
     person_name = forms.CharField(required=False, max_length=200)
     person_contact = forms.CharField(
-        required=False, max_length=300, help_text=_("E-mail or phone number, to reach them if anything changes.")
+        required=False,
+        max_length=300,
+        help_text=_("E-mail or phone number, to reach them if anything changes."),
     )
     consent_wording = forms.CharField(
         required=False,
@@ -251,7 +263,9 @@ class ImageForm(forms.Form):
             if not data.get("consent_recorded"):
                 self.add_error(
                     "consent_recorded",
-                    _("Confirm that you have recorded this person's consent, or leave the person out for now."),
+                    _(
+                        "Confirm that you have recorded this person's consent, or leave the person out for now."
+                    ),
                 )
             if data.get("no_identifiable_person"):
                 self.add_error(
@@ -274,21 +288,28 @@ class CommentForm(forms.Form):
         empty_label=_("The whole story"),
     )
 
-    def __init__(self, *args: Any, story: Story, images: list[StoryImage] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, story: Story, images: list[StoryImage] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["image"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = StoryImage.objects.filter(story=story).order_by("position", "pk")
         numbers = {image.pk: number for number, image in enumerate(images or [], start=1)}
-        field.label_from_instance = lambda image: _("Photo %(number)d") % {  # type: ignore[method-assign]
-            "number": numbers.get(image.pk, image.position + 1)
-        }
+        field.label_from_instance = lambda image: (
+            _("Photo %(number)d")
+            % {  # type: ignore[method-assign]
+                "number": numbers.get(image.pk, image.position + 1)
+            }
+        )
 
 
 class TransitionForm(forms.Form):
     """What a reviewer writes along with a decision (required for some)."""
 
-    text = forms.CharField(max_length=COMMENT_MAX_CHARS, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        max_length=COMMENT_MAX_CHARS, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def _fraction(label: Any) -> forms.FloatField:
@@ -320,7 +341,9 @@ class CropForm(forms.Form):
 
     def box(self) -> CropBox:
         data = self.cleaned_data
-        return CropBox(x=data["crop_x"], y=data["crop_y"], width=data["crop_width"], height=data["crop_height"])
+        return CropBox(
+            x=data["crop_x"], y=data["crop_y"], width=data["crop_width"], height=data["crop_height"]
+        )
 
 
 WAITING_CHOICES = [
@@ -341,7 +364,9 @@ class ReviewFilterForm(forms.Form):
         choices=[(AWAITING, _("Waiting for a decision")), (ALL, _("All"))]
         + [(value, label) for value, label in Status.choices if value != Status.DRAFT],
     )
-    objective = forms.ChoiceField(label=_("Objective"), required=False, choices=[("", _("All"))] + Objective.choices)
+    objective = forms.ChoiceField(
+        label=_("Objective"), required=False, choices=[("", _("All"))] + Objective.choices
+    )
     format = forms.ChoiceField(label=_("Format"), required=False, choices=[("", _("All"))] + Format.choices)
     author = forms.CharField(label=_("Author"), required=False, max_length=100)
     waiting = forms.ChoiceField(label=_("Waiting"), required=False, choices=WAITING_CHOICES)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("stories/<int:pk>/images/<int:image_id>/preview/", views.image_preview, name="image_preview"),
     path("stories/<int:pk>/images/<int:image_id>/rendition/", views.image_rendition, name="image_rendition"),
     path("stories/<int:pk>/images/<int:image_id>/crop/", views.image_crop, name="image_crop"),
-    path("stories/<int:pk>/people/<int:person_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path(
+        "stories/<int:pk>/people/<int:person_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"
+    ),
     path("review/", views.review_queue, name="review_queue"),
 ]

@@ -113,7 +113,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             | Q(author__user__last_name__icontains=text)
         )
     if filters.get("waiting"):
-        stories = stories.filter(status_changed_at__lte=timezone.now() - timedelta(days=int(filters["waiting"])))
+        stories = stories.filter(
+            status_changed_at__lte=timezone.now() - timedelta(days=int(filters["waiting"]))
+        )
     if filters.get("result") == "yes":
         stories = stories.filter(publication__isnull=False)
     elif filters.get("result") == "no":
@@ -227,22 +229,29 @@ def _add_uploads(request: HttpRequest, story: Story, outcome: _EditOutcome) -> N
         name = upload.name or _("(no name)")
         if room <= 0:
             outcome.file_errors.append(
-                _("%(name)s was not added: a story has at most %(max)d photos.") % {"name": name, "max": MAX_IMAGES}
+                _("%(name)s was not added: a story has at most %(max)d photos.")
+                % {"name": name, "max": MAX_IMAGES}
             )
             continue
         try:
             services.image_add(story=story, user=request.user, upload=upload)
         except ImageRejected as exc:
-            outcome.file_errors.append(_("%(name)s was not added: %(reason)s") % {"name": name, "reason": exc.message})
+            outcome.file_errors.append(
+                _("%(name)s was not added: %(reason)s") % {"name": name, "reason": exc.message}
+            )
         except services.StoryError as exc:
-            outcome.file_errors.append(_("%(name)s was not added: %(reason)s") % {"name": name, "reason": exc.message})
+            outcome.file_errors.append(
+                _("%(name)s was not added: %(reason)s") % {"name": name, "reason": exc.message}
+            )
         else:
             room -= 1
     if outcome.file_errors:
         outcome.ok = False
 
 
-def _apply_image_forms(request: HttpRequest, story: Story, image_forms: list[ImageForm], outcome: _EditOutcome) -> None:
+def _apply_image_forms(
+    request: HttpRequest, story: Story, image_forms: list[ImageForm], outcome: _EditOutcome
+) -> None:
     """Save alt texts, people and removals photo by photo, then the order the editor chose."""
     order: list[tuple[int, int, int]] = []  # (position wanted, position shown, image id)
     for form in image_forms:
@@ -392,7 +401,9 @@ def story_new(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     if not valid and not request.FILES.getlist("photos"):
         # Nothing uploaded that could be lost: show the form again as it was typed.
-        return _render_form(request, story=None, form=form, photos_form=PhotosForm(), image_forms=[], status=200)
+        return _render_form(
+            request, story=None, form=form, photos_form=PhotosForm(), image_forms=[], status=200
+        )
     try:
         story = services.story_create(
             author=_contributor(request.user), **(form.service_fields() if valid else _fallback_fields(form))
@@ -409,7 +420,12 @@ def story_new(request: HttpRequest) -> HttpResponse:
     form = StoryForm(_with_version(request.POST, story.version), user=request.user, story=story)
     form.is_valid()
     return _render_form(
-        request, story=story, form=form, photos_form=PhotosForm(), image_forms=_image_forms(story), outcome=outcome
+        request,
+        story=story,
+        form=form,
+        photos_form=PhotosForm(),
+        image_forms=_image_forms(story),
+        outcome=outcome,
     )
 
 
@@ -507,7 +523,9 @@ class Action:
 
 
 ACTIONS = {
-    "submit": Action("submit", gettext_lazy("Submit for review"), gettext_lazy("Send the story to the outreach team.")),
+    "submit": Action(
+        "submit", gettext_lazy("Submit for review"), gettext_lazy("Send the story to the outreach team.")
+    ),
     "resubmit": Action(
         "resubmit",
         gettext_lazy("Resubmit for review"),
@@ -602,9 +620,13 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
         "counts": _caption_counts(story.caption),
         "actions": available_actions(user, story),
         "transition_form": TransitionForm(),
-        "comments": list(story.comments.select_related("author__contributor", "image").order_by("created_at", "pk")),
+        "comments": list(
+            story.comments.select_related("author__contributor", "image").order_by("created_at", "pk")
+        ),
         "comment_form": CommentForm(story=story, images=images),
-        "transitions": list(story.transitions.select_related("actor__contributor").order_by("created_at", "pk")),
+        "transitions": list(
+            story.transitions.select_related("actor__contributor").order_by("created_at", "pk")
+        ),
         "revisions": revisions,
         "diff": diff,
         "revision_form": RevisionChoiceForm(
@@ -626,7 +648,13 @@ def _attach_crop_forms(story: Story, images: list[StoryImage]) -> None:
     for index, image in enumerate(images):
         image.crop_form = _crop_form(image)  # type: ignore[attr-defined]
         image.target_ratio = None  # type: ignore[attr-defined]
-        if index and story.format == "carousel" and first and first.rendition_width and first.rendition_height:
+        if (
+            index
+            and story.format == "carousel"
+            and first
+            and first.rendition_width
+            and first.rendition_height
+        ):
             image.target_ratio = round(first.rendition_width / first.rendition_height, 4)  # type: ignore[attr-defined]
 
 
@@ -707,7 +735,9 @@ def story_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
         messages.error(request, str(exc.message))
         return redirect("stories:detail", pk=story.pk)
     story.refresh_from_db()
-    messages.success(request, _("Done: the story is now “%(status)s”.") % {"status": story.get_status_display()})
+    messages.success(
+        request, _("Done: the story is now “%(status)s”.") % {"status": story.get_status_display()}
+    )
     if not can_view(user, story):
         return redirect("stories:mine")
     return redirect("stories:detail", pk=story.pk)
@@ -722,7 +752,10 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.comment_add(
-                story=story, user=request.user, body=form.cleaned_data["body"], image=form.cleaned_data["image"]
+                story=story,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                image=form.cleaned_data["image"],
             )
         except services.InvalidInput as exc:
             _errors_to_form(form, exc)
@@ -752,7 +785,12 @@ def story_diff(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "stories/diff.html",
-        {"story": story, "form": form, "diff": diff, "revisions": sorted(revisions.values(), key=lambda r: r.number)},
+        {
+            "story": story,
+            "form": form,
+            "diff": diff,
+            "revisions": sorted(revisions.values(), key=lambda r: r.number),
+        },
         status=status,
     )
 
@@ -853,7 +891,9 @@ def image_crop(request: HttpRequest, pk: int, image_id: int) -> HttpResponse:
 @require_POST
 def consent_withdraw(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     story = _visible_story(request, pk)
-    person = get_object_or_404(PersonShown.objects.select_related("image__story"), pk=person_id, image__story=story)
+    person = get_object_or_404(
+        PersonShown.objects.select_related("image__story"), pk=person_id, image__story=story
+    )
     try:
         services.consent_withdraw(person=person, user=request.user)
     except services.StoryError as exc:
