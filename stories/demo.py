@@ -460,8 +460,8 @@ def _bulk_copies(originals: list[Story], copies_wanted: int, now: Any, log: Any)
     transitions: list[StoryTransition] = []
     for story in created:
         original = by_title[story.title.split(COPY_MARKER)[0]]
-        for values in images[original.pk]:
-            values = {k: v for k, v in values.items() if k not in ("id", "story_id", "created_at")}
+        for stored in images[original.pk]:
+            values = {k: v for k, v in stored.items() if k not in ("id", "story_id", "created_at")}
             new_images.append(StoryImage(story=story, **values))
         transitions.append(
             StoryTransition(

@@ -6,9 +6,10 @@ here produces markup.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,9 @@ _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 class FieldDiff:
     field: str  # "title", "caption" or "alt_text"
     label: str  # translated, e.g. "Alt text of photo 2"
-    segments: list[tuple[str, str]] = field(default_factory=list)  # (EQUAL | INSERT | DELETE, text)
+    segments: list[tuple[str, str]] = dataclasses.field(
+        default_factory=list
+    )  # (EQUAL | INSERT | DELETE, text)
 
     @property
     def changed(self) -> bool:

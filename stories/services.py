@@ -933,8 +933,9 @@ def image_reorder(*, story: Story, user: Any, image_ids: list[int]) -> None:
         first_before = _first_image_id(current)
         for position, pk in enumerate(image_ids):
             StoryImage.objects.filter(pk=pk, story=current).update(position=position)
-        if _first_image_id(current) != first_before:
-            first = StoryImage.objects.get(pk=_first_image_id(current))
+        first_after = _first_image_id(current)
+        if first_after is not None and first_after != first_before:
+            first = StoryImage.objects.get(pk=first_after)
             # The new first item keeps its own ratio; everybody else follows it.
             if first.crop is not None and current.format == Format.CAROUSEL:
                 _render_or_queue([first])
