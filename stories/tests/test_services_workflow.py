@@ -494,3 +494,49 @@ def test_nobody_but_the_authors_comments_on_a_draft() -> None:
     services.comment_add(story=story, user=story.author.user, body="Note to self")
     with pytest.raises(services.NotAllowed):
         services.comment_add(story=story, user=outreach_user(), body="Peek")
+
+
+# --- creating --------------------------------------------------------------------------------
+
+
+def test_story_create_makes_a_draft_with_co_authors_and_a_linked_result() -> None:
+    author, colleague = contributor_user().contributor, contributor_user().contributor
+    story = services.story_create(
+        author=author,
+        title="  Four b quarks  ",
+        objective="science",
+        format="carousel",
+        caption="#Higgs",
+        co_authors=[author, colleague],
+        result_reference="arXiv:2511.01234v2",
+    )
+    assert story.status == Status.DRAFT and story.version == 1
+    assert story.title == "Four b quarks"
+    assert list(story.co_authors.all()) == [colleague]  # the author is no co-author of their own story
+    assert story.publication is not None and story.publication.arxiv_id == "2511.01234"
+    row = story.transitions.get()
+    assert (row.actor, row.from_status, row.to_status) == (author.user, "", Status.DRAFT)
+
+
+def test_story_create_refuses_unknown_choices() -> None:
+    with pytest.raises(services.InvalidInput) as excinfo:
+        services.story_create(
+            author=contributor_user().contributor, title="T", objective="fame", format="video"
+        )
+    assert set(excinfo.value.errors) == {"objective", "format"}
+    assert not Story.objects.exists()
+
+
+def test_co_authors_can_be_changed_by_the_author() -> None:
+    story = story_in(Status.DRAFT)
+    colleague = contributor_user()
+    services.story_update(
+        story=story,
+        user=story.author.user,
+        expected_version=story.version,
+        co_authors=[colleague.contributor],
+    )
+    assert story.is_author(colleague)
+    # A co-author may now edit and submit.
+    services.story_submit(story=story, user=colleague)
+    assert story.status == Status.SUBMITTED
