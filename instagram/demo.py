@@ -24,10 +24,12 @@ def seed(*, scale: int = 1, log: Any = print, context: dict[str, Any] | None = N
     account = InstagramAccount.objects.filter(ig_user_id=DEMO_IG_USER_ID).first()
     if account is None:
         InstagramAccount.objects.active().update(is_active=False)
-        account = InstagramAccount(ig_user_id=DEMO_IG_USER_ID, connected_at=now)
+        # A 60-day token with 50 days left was issued 10 days ago.
+        issued = now - timedelta(days=60 - DEMO_TOKEN_DAYS)
+        account = InstagramAccount(ig_user_id=DEMO_IG_USER_ID, connected_at=issued)
         account.set_token(DEMO_TOKEN)
         account.token_expires_at = now + timedelta(days=DEMO_TOKEN_DAYS)
-        account.token_refreshed_at = now
+        account.token_refreshed_at = issued
     elif not account.has_token:
         account.set_token(DEMO_TOKEN)
         account.token_expires_at = now + timedelta(days=DEMO_TOKEN_DAYS)

@@ -388,3 +388,15 @@ def test_facebook_login_exchanges_keep_secrets_out_of_the_url() -> None:
     assert call.request.method == "POST"
     assert "EAAshort-lived" not in call.request.url and "app-secret" not in call.request.url
     assert "fb_exchange_token=EAAshort-lived" in call.request.body
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"), [(502, ErrorKind.TRANSIENT), (503, ErrorKind.TRANSIENT), (404, ErrorKind.PERMANENT)]
+)
+@responses.activate
+def test_an_answer_that_is_not_json_is_classified_by_its_status(status: int, kind: ErrorKind) -> None:
+    # What a proxy or load balancer in front of Meta sends: an HTML page, not Meta's error shape.
+    responses.get(f"{BASE}/v25.0/me", body="<html><body>Bad gateway</body></html>", status=status)
+    with pytest.raises(GraphAPIError) as caught:
+        client().me()
+    assert (caught.value.kind, caught.value.http_status) == (kind, status)
