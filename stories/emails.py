@@ -42,9 +42,7 @@ def _language_of(user: Any) -> str:
 
 def _story(story_id: int) -> Story:
     return (
-        Story.objects.select_related(
-            "author__user__contributor", "reviewer__contributor"
-        )
+        Story.objects.select_related("author__user__contributor", "reviewer__contributor")
         .prefetch_related("co_authors__user__contributor")
         .get(pk=story_id)
     )
@@ -82,13 +80,7 @@ def _send(
     sent = 0
     seen: set[int] = set()
     for user in users:
-        if (
-            user is None
-            or user.pk == actor_id
-            or user.pk in seen
-            or not user.email
-            or not user.is_active
-        ):
+        if user is None or user.pk == actor_id or user.pk in seen or not user.email or not user.is_active:
             continue
         seen.add(user.pk)
         with translation.override(_language_of(user)):
@@ -112,12 +104,7 @@ def _send(
 def _actor_name(actor_id: int | None) -> str:
     if actor_id is None:
         return ""
-    user = (
-        get_user_model()
-        .objects.select_related("contributor")
-        .filter(pk=actor_id)
-        .first()
-    )
+    user = get_user_model().objects.select_related("contributor").filter(pk=actor_id).first()
     return display_name(user) if user else ""
 
 
@@ -130,9 +117,7 @@ def notify_submitted(*, story_id: int, actor_id: int) -> int:
         story=story,
         subject=lambda: _("New story: %(title)s") % {"title": story.title},
         intro=lambda: (
-            _(
-                "%(actor)s submitted the story “%(title)s”. It waits in the review queue."
-            )
+            _("%(actor)s submitted the story “%(title)s”. It waits in the review queue.")
             % {"actor": actor, "title": story.title}
         ),
     )
@@ -163,9 +148,7 @@ def notify_changes_requested(*, story_id: int, actor_id: int, comment: str) -> i
         story=story,
         subject=lambda: _("Changes requested: %(title)s") % {"title": story.title},
         intro=lambda: (
-            _(
-                "%(actor)s of the outreach team asks for changes to your story “%(title)s”:"
-            )
+            _("%(actor)s of the outreach team asks for changes to your story “%(title)s”:")
             % {"actor": actor, "title": story.title}
         ),
         quote=comment,
@@ -180,9 +163,7 @@ def notify_approved(*, story_id: int, actor_id: int) -> int:
         story=story,
         subject=lambda: _("Approved: %(title)s") % {"title": story.title},
         intro=lambda: (
-            _(
-                "Your story “%(title)s” has been approved. The outreach team will schedule it for Instagram."
-            )
+            _("Your story “%(title)s” has been approved. The outreach team will schedule it for Instagram.")
             % {"title": story.title}
         ),
     )
@@ -196,9 +177,7 @@ def notify_rejected(*, story_id: int, actor_id: int) -> int:
         story=story,
         subject=lambda: _("Not accepted: %(title)s") % {"title": story.title},
         intro=lambda: (
-            _(
-                "The outreach team decided not to post your story “%(title)s”. The reason:"
-            )
+            _("The outreach team decided not to post your story “%(title)s”. The reason:")
             % {"title": story.title}
         ),
         quote=story.rejection_reason,

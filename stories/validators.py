@@ -11,15 +11,11 @@ from django.utils.translation import gettext_lazy as _
 # New-style arXiv ids (since 2007: YYMM.NNNN, since 2015 YYMM.NNNNN), optionally versioned.
 ARXIV_PATTERN = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?$", re.IGNORECASE)
 # Old-style arXiv ids such as hep-ex/0601001.
-ARXIV_OLD_PATTERN = re.compile(
-    r"^(?:arxiv:)?([a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?$", re.IGNORECASE
-)
+ARXIV_OLD_PATTERN = re.compile(r"^(?:arxiv:)?([a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?$", re.IGNORECASE)
 DOI_PATTERN = re.compile(r"^(?:doi:)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 # CMS public results: papers CMS-HIG-25-001, analysis summaries CMS-PAS-TOP-24-003,
 # detector and physics performance notes CMS-DP-2024-012.
-CMS_PATTERN = re.compile(
-    r"^CMS-(?:PAS-)?[A-Z0-9]{3}-\d{2}-\d{3}$|^CMS-DP-\d{4}-\d{3}$", re.IGNORECASE
-)
+CMS_PATTERN = re.compile(r"^CMS-(?:PAS-)?[A-Z0-9]{3}-\d{2}-\d{3}$|^CMS-DP-\d{4}-\d{3}$", re.IGNORECASE)
 
 _URL_PREFIXES = (
     "https://arxiv.org/abs/",
@@ -34,9 +30,7 @@ _URL_PREFIXES = (
 @dataclass(frozen=True)
 class ResultReference:
     kind: str  # "arxiv", "doi" or "cms"
-    value: (
-        str  # normalised: arXiv id without version, DOI lower-case, CMS id upper-case
-    )
+    value: str  # normalised: arXiv id without version, DOI lower-case, CMS id upper-case
 
 
 def parse_result_reference(text: str) -> ResultReference:
