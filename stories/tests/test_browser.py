@@ -1,0 +1,172 @@
+"""A story from a phone to approval, in real Chromium at 390×844, driven as people would."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from contributors.testing import log_in
+from stories.captions import count_chars, count_hashtags, count_mentions
+from stories.models import PersonShown, Status, Story
+from stories.tests.factories import photo_bytes, story_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def photo_file(name: str) -> dict[str, Any]:
+    return {"name": name, "mimeType": "image/jpeg", "buffer": photo_bytes()}
+
+
+def switch_user(page: Any, username: str) -> None:
+    page.context.clear_cookies()
+    log_in(page, username)
+
+
+def test_scientist_submits_a_carousel_and_a_reviewer_approves_it_after_one_round(
+    phone_page: Any, people: dict[str, Any]
+) -> None:
+    page = phone_page
+    log_in(page, "anna")
+
+    # The scientist writes the story and adds two photos at once.
+    page.goto("/stories/new/")
+    page.get_by_label("Title").fill("Night shift at the CMS control room")
+    page.get_by_label("Objective").select_option(label="Recruitment")
+    page.get_by_label("Format").select_option(label="Carousel (2–10 images)")
+    page.get_by_label("Caption").fill("Who keeps CMS running at 3 am? #CMS #PhDLife")
+    page.get_by_label("Add photos").set_input_files([photo_file("shift.jpg"), photo_file("detector.jpg")])
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Saved.").is_visible()
+
+    # Alt texts and consent, photo by photo; then off to the team.
+    page.get_by_label("Alt text for photo 1").fill("Lea at the control room screens at night.")
+    page.get_by_label("Name of a person shown in photo 1").fill("Lea Novak")
+    page.get_by_label("Their contact (photo 1)").fill("lea.novak@desy.de")
+    page.get_by_label("I have recorded their consent (photo 1)").check()
+    page.get_by_label("Alt text for photo 2").fill("The open CMS detector.")
+    page.get_by_label("Nobody can be recognised in photo 2").check()
+    page.get_by_role("button", name="Save and submit for review").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Your story has been sent to the outreach team.").is_visible()
+    story = Story.objects.get()
+    assert story.status == Status.SUBMITTED
+    assert story.images.count() == 2
+    assert PersonShown.objects.get().consent_recorded_by == people["contributor"]
+
+    # A reviewer finds it in the queue and asks for a change.
+    switch_user(page, "mira")
+    page.goto("/review/")
+    page.get_by_role("link", name="Night shift at the CMS control room").click()
+    page.get_by_label("What should change").fill("Please say what Lea does on shift.")
+    page.get_by_role("button", name="Request changes").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Changes requested").first.is_visible()
+
+    # The scientist reads the comment, edits and resubmits.
+    switch_user(page, "anna")
+    page.goto("/stories/")
+    page.get_by_role("link", name="Night shift at the CMS control room").click()
+    assert page.get_by_text("Please say what Lea does on shift.").first.is_visible()
+    page.get_by_role("link", name="Edit the story").click()
+    page.get_by_label("Caption").fill("Lea watches the trigger rates at 3 am. #CMS #PhDLife")
+    page.get_by_role("button", name="Save and resubmit for review").click()
+    page.wait_for_load_state()
+    story.refresh_from_db()
+    assert story.status == Status.RESUBMITTED
+
+    # The reviewer sees what changed and approves.
+    switch_user(page, "mira")
+    page.goto(f"/stories/{story.pk}/")
+    assert page.get_by_role("heading", name="What changed in the last revision").is_visible()
+    inserted = " ".join(page.locator("ins.diff-ins").all_inner_texts())
+    deleted = " ".join(page.locator("del.diff-del").all_inner_texts())
+    assert "trigger" in inserted and "running" in deleted
+    page.get_by_role("button", name="Approve for posting").click()
+    page.wait_for_load_state()
+    story.refresh_from_db()
+    assert story.status == Status.APPROVED
+
+    # The scientist sees it approved.
+    switch_user(page, "anna")
+    page.goto("/stories/")
+    assert page.get_by_text("Approved", exact=True).is_visible()
+
+
+CAPTIONS = [
+    "Teilchen 🧪🔬 und 👩‍🔬 im Kontrollraum",
+    "#Teilchenphysik #CMS_2025 C#sharp #über #_ #123 a#b ##doppelt",
+    "@desy @cms_experiment. mail@desy.de @a.b. @@twice @ü",
+    "🎉" * 40 + " #🎉 #emoji🎉 @x🎉",
+]
+
+
+def test_the_live_caption_counter_agrees_with_the_server(phone_page: Any, people: dict[str, Any]) -> None:
+    page = phone_page
+    log_in(page, "anna")
+    page.goto("/stories/new/")
+    for caption in CAPTIONS:
+        page.get_by_label("Caption").fill(caption)
+        assert page.locator("#caption-chars").inner_text() == str(count_chars(caption)), caption
+        assert page.locator("#caption-hashtags").inner_text() == str(count_hashtags(caption)), caption
+        assert page.locator("#caption-mentions").inner_text() == str(count_mentions(caption)), caption
+    page.get_by_label("Caption").fill("#a " * 31)
+    assert "counter-over" in (page.locator("[data-counter=hashtags]").get_attribute("class") or "")
+
+
+def test_photos_are_reordered_with_the_move_buttons(phone_page: Any, people: dict[str, Any]) -> None:
+    page = phone_page
+    log_in(page, "anna")
+    page.goto("/stories/new/")
+    page.get_by_label("Title").fill("Two photos")
+    page.get_by_label("Objective").select_option(label="Outreach")
+    page.get_by_label("Format").select_option(label="Carousel (2–10 images)")
+    page.get_by_label("Add photos").set_input_files([photo_file("first.jpg"), photo_file("second.jpg")])
+    assert page.get_by_text("2 photos chosen.").is_visible()
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state()
+    story = Story.objects.get()
+    first, second = story.images.order_by("position")
+    page.get_by_role("button", name="Move down: Photo 1").click()
+    assert page.get_by_label("Position of photo 1").input_value() == "2"
+    assert page.get_by_label("Position of photo 2").input_value() == "1"
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state()
+    assert list(story.images.order_by("position").values_list("pk", flat=True)) == [second.pk, first.pk]
+
+
+def test_the_team_drags_the_crop_box_and_saves_it(page: Any, people: dict[str, Any]) -> None:
+    story = story_in(Status.SUBMITTED, author=people["contributor"].contributor)
+    image = story.images.get()
+    before = (image.crop_x, image.crop_width)
+    log_in(page, "mira")
+    page.goto(f"/stories/{story.pk}/")
+    page.get_by_text("Crop photo 1").click()
+    box = page.locator(".crop-box")
+    box.wait_for()
+    page.locator(".crop-handle").scroll_into_view_if_needed()
+    bounds = box.bounding_box()
+    # Shrink from the corner, then drag the box to the right.
+    handle = page.locator(".crop-handle").bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(handle["x"] - bounds["width"] * 0.3, handle["y"] - bounds["height"] * 0.3, steps=5)
+    page.mouse.up()
+    box.scroll_into_view_if_needed()
+    bounds = box.bounding_box()
+    centre = (bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2)
+    page.mouse.move(*centre)
+    page.mouse.down()
+    page.mouse.move(centre[0] + 200, centre[1], steps=5)
+    page.mouse.up()
+    width = float(page.get_by_label("Width (0–1)").input_value())
+    assert width < before[1]
+    page.get_by_role("button", name="Save the crop of photo 1").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The crop has been saved.").is_visible()
+    image.refresh_from_db()
+    assert image.crop_width == pytest.approx(width, abs=0.02)
+    assert image.crop_x > before[0]
+    assert re.fullmatch(r"renditions/.+\.jpg", image.rendition.name)
