@@ -62,9 +62,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield instance
         instance.close()
 
@@ -99,9 +97,7 @@ def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def celery_worker_process(
-    transactional_db: Any, tmp_path: Path, settings: Any
-) -> Iterator[WorkerProcess]:
+def celery_worker_process(transactional_db: Any, tmp_path: Path, settings: Any) -> Iterator[WorkerProcess]:
     """A real Celery worker in its own process, on this test's database and broker.
 
     Redis when CELERY_BROKER_URL is set, else kombu's filesystem transport; the database
@@ -115,7 +111,9 @@ def celery_worker_process(
     if db["ENGINE"].endswith("sqlite3"):
         database_url = f"sqlite:///{db['NAME']}"
     else:
-        database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        database_url = (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     env = {
         **os.environ,

@@ -179,7 +179,9 @@ if TESTING:
 
 # --- Celery -------------------------------------------------------------------
 BROKER_DIR = Path(
-    env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / (f"test-broker-{os.getpid()}" if TESTING else "broker")))
+    env.str(
+        "CELERY_BROKER_DIR", default=str(VAR_DIR / (f"test-broker-{os.getpid()}" if TESTING else "broker"))
+    )
 )
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -195,12 +197,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Messages only wake workers; leases in the database recover lost work, so a
     # short visibility timeout costs nothing and shortens recovery.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Each test process gets its own queue, so parallel test runs on one Redis never share messages.
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default=f"test-{os.getpid()}" if TESTING else "celery")
+CELERY_TASK_DEFAULT_QUEUE = env.str(
+    "CELERY_TASK_DEFAULT_QUEUE", default=f"test-{os.getpid()}" if TESTING else "celery"
+)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -233,7 +239,9 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ALLOWED_SIGNUP_DOMAINS = [d.lower().lstrip("@") for d in env.list("ALLOWED_SIGNUP_DOMAINS", default=["desy.de", "cern.ch"])]
+ALLOWED_SIGNUP_DOMAINS = [
+    d.lower().lstrip("@") for d in env.list("ALLOWED_SIGNUP_DOMAINS", default=["desy.de", "cern.ch"])
+]
 
 ACCOUNT_ADAPTER = "contributors.adapters.InstitutionAccountAdapter"
 SOCIALACCOUNT_ADAPTER = "contributors.adapters.InstitutionSocialAccountAdapter"

@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 
 def email_domain_allowed(email: str) -> bool:
     domain = email.rpartition("@")[2].strip().lower()
-    return any(domain == allowed or domain.endswith("." + allowed) for allowed in settings.ALLOWED_SIGNUP_DOMAINS)
+    return any(
+        domain == allowed or domain.endswith("." + allowed) for allowed in settings.ALLOWED_SIGNUP_DOMAINS
+    )
 
 
 def domain_refusal_message() -> str:
-    return _("Sign-up is open to addresses at %(domains)s only. Please use your institutional e-mail address.") % {
-        "domains": ", ".join(settings.ALLOWED_SIGNUP_DOMAINS)
-    }
+    return _(
+        "Sign-up is open to addresses at %(domains)s only. Please use your institutional e-mail address."
+    ) % {"domains": ", ".join(settings.ALLOWED_SIGNUP_DOMAINS)}
 
 
 class InstitutionAccountAdapter(DefaultAccountAdapter):
@@ -60,7 +62,10 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = Non
                 continue
             if "@" in value:
                 username = (
-                    get_user_model().objects.filter(email__iexact=value).values_list("username", flat=True).first()
+                    get_user_model()
+                    .objects.filter(email__iexact=value)
+                    .values_list("username", flat=True)
+                    .first()
                 )
                 return (username or value).lower()
             return value

@@ -9,12 +9,28 @@ from django.contrib.auth.models import Group
 from .models import CareerStage, Contributor, Publication
 from .roles import CONTRIBUTORS, OUTREACH_TEAM, SCIENCE_REVIEWERS
 
-DEMO_PASSWORD = "cmsatdesy-demo"
+DEMO_PASSWORD = "cmsatdesy-demo"  # noqa: S105 - the documented demo password, demo data only
 
 DEMO_USERS = [
     # username, display name, e-mail, groups, staff, career stage, research area
-    ("scientist", "Anna Becker", "anna.becker@desy.de", [CONTRIBUTORS], False, CareerStage.PHD, "Higgs boson pairs"),
-    ("scientist2", "Jonas Weber", "jonas.weber@desy.de", [CONTRIBUTORS], False, CareerStage.POSTDOC, "Top quarks"),
+    (
+        "scientist",
+        "Anna Becker",
+        "anna.becker@desy.de",
+        [CONTRIBUTORS],
+        False,
+        CareerStage.PHD,
+        "Higgs boson pairs",
+    ),
+    (
+        "scientist2",
+        "Jonas Weber",
+        "jonas.weber@desy.de",
+        [CONTRIBUTORS],
+        False,
+        CareerStage.POSTDOC,
+        "Top quarks",
+    ),
     (
         "reviewer",
         "Mira Schulz",
@@ -37,9 +53,14 @@ DEMO_USERS = [
 ]
 
 
-def seed(*, scale: int = 1, log: object = print, context: dict[str, object] | None = None) -> dict[str, object]:
+def seed(
+    *, scale: int = 1, log: object = print, context: dict[str, object] | None = None
+) -> dict[str, object]:
     User = get_user_model()
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in (CONTRIBUTORS, OUTREACH_TEAM, SCIENCE_REVIEWERS)}
+    groups = {
+        name: Group.objects.get_or_create(name=name)[0]
+        for name in (CONTRIBUTORS, OUTREACH_TEAM, SCIENCE_REVIEWERS)
+    }
     users = {}
     for username, display_name, email, group_names, staff, stage, area in DEMO_USERS:
         user, created = User.objects.get_or_create(username=username, defaults={"email": email})

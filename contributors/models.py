@@ -56,13 +56,13 @@ class Contributor(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return self.display_name or self.user.get_full_name() or self.user.get_username()
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.instagram_handle = self.instagram_handle.lstrip("@")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user.get_full_name() or self.user.get_username()
 
 
 class Publication(models.Model):

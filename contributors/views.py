@@ -25,7 +25,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "contributors/profile.html", {"form": form, "contributor": contributor})
 
 
-def lockout(request: HttpRequest, response: HttpResponse | None = None, credentials: object = None) -> HttpResponse:
+def lockout(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: object = None
+) -> HttpResponse:
     """django-axes calls this when an account is locked from one address (translated page)."""
     minutes = max(1, round(float(settings.AXES_COOLOFF_TIME) * 60))
     return render(request, "account/lockout.html", {"cooloff_minutes": minutes}, status=429)

@@ -88,7 +88,9 @@ def bench_pages(scale: int, runs: int) -> None:
             status = response.status_code
         timings.sort()
         p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-        print(f"{path:32} {username:10} {status:>6} {queries:>7} {statistics.median(timings):>9.1f} {p95:>7.1f}")
+        print(
+            f"{path:32} {username:10} {status:>6} {queries:>7} {statistics.median(timings):>9.1f} {p95:>7.1f}"
+        )
 
 
 def bench_images(folder: str) -> None:
@@ -97,7 +99,10 @@ def bench_images(folder: str) -> None:
     print(f"{'image':28} {'check ms':>8} {'render ms':>9} {'rendition':>10} {'KiB':>5} {'peak +MiB':>9}")
     for path, label in [(jpeg, "6000x4000 JPEG, orientation 6"), (heic, "12 MP HEIC, orientation 6")]:
         out = subprocess.run(
-            [sys.executable, "-c", IMAGE_BENCH, str(ROOT), path], capture_output=True, text=True, env=os.environ
+            [sys.executable, "-c", IMAGE_BENCH, str(ROOT), path],
+            capture_output=True,
+            text=True,
+            env=os.environ,
         )
         if out.returncode != 0:
             print(f"{label:28} failed: {out.stderr.strip().splitlines()[-1:]}")

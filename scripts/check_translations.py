@@ -20,8 +20,19 @@ def main() -> int:
             if domain == "djangojs" and not any((ROOT / app / "static").rglob("*.js")):
                 continue
             subprocess.run(
-                [sys.executable, str(ROOT / "manage.py"), "makemessages", "-l", "de", "-d", domain,
-                 "--no-location", "--no-obsolete", "--verbosity", "0"],
+                [
+                    sys.executable,
+                    str(ROOT / "manage.py"),
+                    "makemessages",
+                    "-l",
+                    "de",
+                    "-d",
+                    domain,
+                    "--no-location",
+                    "--no-obsolete",
+                    "--verbosity",
+                    "0",
+                ],
                 cwd=ROOT / app,
                 check=True,
             )

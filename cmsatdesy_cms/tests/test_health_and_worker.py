@@ -36,4 +36,6 @@ def test_a_task_queued_through_the_broker_runs_in_a_separate_worker_process(cele
 
     beat = wait_until(lambda: WorkerHeartbeat.objects.filter(hostname=probe).first(), timeout=30)
     assert beat is not None
-    wait_until(lambda: result.id in celery_worker_process.log() and "succeeded" in celery_worker_process.log())
+    wait_until(
+        lambda: result.id in celery_worker_process.log() and "succeeded" in celery_worker_process.log()
+    )

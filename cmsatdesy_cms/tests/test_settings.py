@@ -18,7 +18,11 @@ PRODUCTION = {
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -49,7 +53,11 @@ def test_production_refuses_to_start_without_its_secrets(missing: str) -> None:
     ("name", "value", "message"),
     [
         ("DJANGO_ENV", "staging", "DJANGO_ENV must be 'development' or 'production'"),
-        ("FIELD_ENCRYPTION_KEY", "not-a-fernet-key", "FIELD_ENCRYPTION_KEY holds a key that is not a valid Fernet key"),
+        (
+            "FIELD_ENCRYPTION_KEY",
+            "not-a-fernet-key",
+            "FIELD_ENCRYPTION_KEY holds a key that is not a valid Fernet key",
+        ),
         ("AXES_FAILURE_LIMIT", "five", "AXES_FAILURE_LIMIT"),
     ],
 )

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,44 +15,132 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Contributor',
+            name="Contributor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(blank=True, max_length=120, verbose_name='display name')),
-                ('career_stage', models.CharField(choices=[('student', 'Bachelor or master student'), ('phd', 'PhD student'), ('postdoc', 'Postdoc'), ('staff', 'Staff scientist'), ('engineer', 'Engineer'), ('technician', 'Technician'), ('other', 'Other')], default='other', max_length=20, verbose_name='career stage')),
-                ('research_area', models.CharField(blank=True, max_length=200, verbose_name='research area')),
-                ('instagram_handle', models.CharField(blank=True, max_length=31, validators=[django.core.validators.RegexValidator('^@?[A-Za-z0-9._]{1,30}$', 'An Instagram handle has up to 30 letters, digits, dots and underscores.')], verbose_name='Instagram handle')),
-                ('pronouns', models.CharField(blank=True, max_length=40, verbose_name='pronouns')),
-                ('languages', models.CharField(blank=True, help_text='For example: German, English', max_length=200, verbose_name='languages spoken')),
-                ('bio', models.TextField(blank=True, max_length=1000, verbose_name='short bio')),
-                ('language', models.CharField(choices=[('en', 'English'), ('de', 'German')], default='en', max_length=10, verbose_name='language of the interface and e-mails')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contributor', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("display_name", models.CharField(blank=True, max_length=120, verbose_name="display name")),
+                (
+                    "career_stage",
+                    models.CharField(
+                        choices=[
+                            ("student", "Bachelor or master student"),
+                            ("phd", "PhD student"),
+                            ("postdoc", "Postdoc"),
+                            ("staff", "Staff scientist"),
+                            ("engineer", "Engineer"),
+                            ("technician", "Technician"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="career stage",
+                    ),
+                ),
+                ("research_area", models.CharField(blank=True, max_length=200, verbose_name="research area")),
+                (
+                    "instagram_handle",
+                    models.CharField(
+                        blank=True,
+                        max_length=31,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^@?[A-Za-z0-9._]{1,30}$",
+                                "An Instagram handle has up to 30 letters, digits, dots and underscores.",
+                            )
+                        ],
+                        verbose_name="Instagram handle",
+                    ),
+                ),
+                ("pronouns", models.CharField(blank=True, max_length=40, verbose_name="pronouns")),
+                (
+                    "languages",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: German, English",
+                        max_length=200,
+                        verbose_name="languages spoken",
+                    ),
+                ),
+                ("bio", models.TextField(blank=True, max_length=1000, verbose_name="short bio")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("de", "German")],
+                        default="en",
+                        max_length=10,
+                        verbose_name="language of the interface and e-mails",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributor",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contributor',
-                'verbose_name_plural': 'contributors',
-                'ordering': ['display_name'],
+                "verbose_name": "contributor",
+                "verbose_name_plural": "contributors",
+                "ordering": ["display_name"],
             },
         ),
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('arxiv_id', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='arXiv id')),
-                ('doi', models.CharField(blank=True, db_index=True, max_length=200, verbose_name='DOI')),
-                ('cms_id', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='CMS result id')),
-                ('inspire_id', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='INSPIRE id')),
-                ('journal', models.CharField(blank=True, max_length=300, verbose_name='journal')),
-                ('abstract', models.TextField(blank=True, verbose_name='abstract')),
-                ('public_from', models.DateTimeField(blank=True, help_text='Nothing about it goes out before this time.', null=True, verbose_name='public from')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('contributors', models.ManyToManyField(blank=True, related_name='publications', to='contributors.contributor', verbose_name='contributors of the group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                (
+                    "arxiv_id",
+                    models.CharField(blank=True, db_index=True, max_length=40, verbose_name="arXiv id"),
+                ),
+                ("doi", models.CharField(blank=True, db_index=True, max_length=200, verbose_name="DOI")),
+                (
+                    "cms_id",
+                    models.CharField(blank=True, db_index=True, max_length=40, verbose_name="CMS result id"),
+                ),
+                (
+                    "inspire_id",
+                    models.CharField(blank=True, db_index=True, max_length=40, verbose_name="INSPIRE id"),
+                ),
+                ("journal", models.CharField(blank=True, max_length=300, verbose_name="journal")),
+                ("abstract", models.TextField(blank=True, verbose_name="abstract")),
+                (
+                    "public_from",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Nothing about it goes out before this time.",
+                        null=True,
+                        verbose_name="public from",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "contributors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="publications",
+                        to="contributors.contributor",
+                        verbose_name="contributors of the group",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'publication',
-                'verbose_name_plural': 'publications',
-                'ordering': ['-public_from', '-created_at'],
+                "verbose_name": "publication",
+                "verbose_name_plural": "publications",
+                "ordering": ["-public_from", "-created_at"],
             },
         ),
     ]

@@ -31,7 +31,9 @@ class UserFactory(factory.django.DjangoModelFactory):
             return
         names = extracted if extracted is not None else [CONTRIBUTORS]
         self.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in names))
-        EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True, "primary": True})
+        EmailAddress.objects.get_or_create(
+            user=self, email=self.email, defaults={"verified": True, "primary": True}
+        )
         self.save()
 
 

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Create the demo users and realistic demo data. Safe to run again."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", type=int, default=1, help="Multiply the amount of data (for benchmarks).")
+        parser.add_argument(
+            "--scale", type=int, default=1, help="Multiply the amount of data (for benchmarks)."
+        )
 
     def handle(self, *args: Any, scale: int, **options: Any) -> None:
         if scale < 1:
