@@ -97,7 +97,8 @@ class StoryForm(forms.Form):
     )
     preferred_from = forms.DateField(label=_label("preferred_from"), required=False, widget=DateInput())
     preferred_until = forms.DateField(label=_label("preferred_until"), required=False, widget=DateInput())
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Read leniently: a damaged version is treated as an old one, i.e. as an edit conflict.
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
     def __init__(self, *args: Any, user: Any, story: Story | None = None, **kwargs: Any) -> None:
         if story is not None and "initial" not in kwargs:
@@ -110,6 +111,10 @@ class StoryForm(forms.Form):
         assert isinstance(co_authors, forms.ModelMultipleChoiceField)
         co_authors.queryset = queryset.order_by("display_name", "user__username")
         self.helper = _NoTagHelper()
+
+    def clean_version(self) -> int:
+        value = self.cleaned_data.get("version") or ""
+        return int(value) if value.isascii() and value.isdigit() else -1
 
     def clean_caption(self) -> str:
         caption = self.cleaned_data.get("caption", "")

@@ -359,6 +359,7 @@ def _render_form(
         "counts": _caption_counts(str(caption)),
         "max_images": MAX_IMAGES,
         "is_author": story.is_author(request.user) if story else True,
+        "has_errors": bool(form.errors) or any(image_form.errors for image_form in image_forms),
     }
     return render(request, "stories/form.html", context, status=status)
 
@@ -468,7 +469,7 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.story_update(
                     story=story,
                     user=request.user,
-                    expected_version=version if version is not None else -1,
+                    expected_version=version if isinstance(version, int) else -1,
                     **form.service_fields(),
                 )
                 data = _with_version(request.POST, story.version)
