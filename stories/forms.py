@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -37,7 +37,7 @@ CAPTION_INPUT_MAX = 20_000
 
 
 def _label(field: str) -> Any:
-    return capfirst(Story._meta.get_field(field).verbose_name)
+    return capfirst(cast(Any, Story._meta.get_field(field)).verbose_name)
 
 
 class _NoTagHelper(FormHelper):
@@ -124,7 +124,8 @@ class StoryForm(forms.Form):
         return caption
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("preferred_from"), data.get("preferred_until")
         if start and end and end < start:
             self.add_error("preferred_until", _("The end of the preferred period is before its start."))
@@ -257,7 +258,8 @@ class ImageForm(forms.Form):
         return bool(data.get("person_name", "").strip() or data.get("person_contact", "").strip())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors or data.get("remove"):
             return data
         if self.has_person():
@@ -282,11 +284,20 @@ class ImageForm(forms.Form):
         return data
 
 
+class PhotoChoiceField(forms.ModelChoiceField):
+    """Photos by their number in the carousel, as the page shows them."""
+
+    numbers: dict[int, int] = {}
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _("Photo %(number)d") % {"number": self.numbers.get(obj.pk, obj.position + 1)}
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Your comment"), max_length=COMMENT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
     )
-    image = forms.ModelChoiceField(
+    image = PhotoChoiceField(
         label=_("About photo"),
         queryset=StoryImage.objects.none(),
         required=False,
@@ -298,15 +309,9 @@ class CommentForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["image"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, PhotoChoiceField)
         field.queryset = StoryImage.objects.filter(story=story).order_by("position", "pk")
-        numbers = {image.pk: number for number, image in enumerate(images or [], start=1)}
-        field.label_from_instance = lambda image: (
-            _("Photo %(number)d")
-            % {  # type: ignore[method-assign]
-                "number": numbers.get(image.pk, image.position + 1)
-            }
-        )
+        field.numbers = {image.pk: number for number, image in enumerate(images or [], start=1)}
 
 
 class TransitionForm(forms.Form):
@@ -335,7 +340,8 @@ class CropForm(forms.Form):
     crop_height = _fraction(_("Height (0–1)"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         values = [data.get(name) for name in ("crop_x", "crop_y", "crop_width", "crop_height")]
         if all(value is not None for value in values):
             if not all(math.isfinite(value) for value in values):  # type: ignore[arg-type]

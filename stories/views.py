@@ -10,7 +10,7 @@ import io
 import mimetypes
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -121,7 +121,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     elif filters.get("result") == "no":
         stories = stories.filter(publication__isnull=True)
     if filters.get("mine"):
-        stories = stories.filter(reviewer=request.user)
+        stories = stories.filter(reviewer=cast(Any, request.user))
     counts = dict(stories.order_by().values_list("status").annotate(count=Count("pk")))
     status = filters.get("status") or AWAITING
     if status == AWAITING:
@@ -459,7 +459,7 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = _EditOutcome()
     valid = form.is_valid()
     version = form.cleaned_data.get("version") if valid else None
-    data = request.POST
+    data: QueryDict = request.POST
     try:
         # Whatever else is wrong, each photo and each valid photo form is saved on its own.
         _apply_image_forms(request, story, image_forms, outcome)
@@ -811,7 +811,7 @@ _CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/web
 
 @login_required
 @require_GET
-def image_original(request: HttpRequest, pk: int, image_id: int) -> HttpResponse:
+def image_original(request: HttpRequest, pk: int, image_id: int) -> FileResponse:
     """The uploaded file as it came, for people who may see the story; never cached publicly."""
     _story, image = _story_image(request, pk, image_id)
     try:
@@ -832,7 +832,7 @@ def image_original(request: HttpRequest, pk: int, image_id: int) -> HttpResponse
 
 @login_required
 @require_GET
-def image_rendition(request: HttpRequest, pk: int, image_id: int) -> HttpResponse:
+def image_rendition(request: HttpRequest, pk: int, image_id: int) -> FileResponse:
     """The Instagram JPEG, for the story page (published renditions are public anyway)."""
     _story, image = _story_image(request, pk, image_id)
     if not image.rendition:
@@ -877,7 +877,7 @@ def image_crop(request: HttpRequest, pk: int, image_id: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(reverse("stories:detail", args=[story.pk]) + f"#photo-{image.pk}")
     try:
         services.image_update(image=image, user=request.user, crop=form.box())
