@@ -120,10 +120,17 @@ def test_a_file_name_with_markup_and_a_path_is_shown_escaped_and_not_used_on_dis
 
 @pytest.mark.parametrize(
     ("maker", "mode"),
-    [(image_samples.png_16bit_bytes, "I;16"), (image_samples.cmyk_jpeg_bytes, "CMYK")],
-    ids=["16-bit PNG", "CMYK JPEG"],
+    [
+        (image_samples.png_16bit_bytes, "I;16"),
+        (image_samples.cmyk_jpeg_bytes, "CMYK"),
+        (image_samples.heic_bytes, "RGB"),
+        (image_samples.mpo_bytes, "RGB"),
+    ],
+    ids=["16-bit PNG", "CMYK JPEG", "HEIC", "MPO"],
 )
-def test_16_bit_png_and_cmyk_jpeg_are_accepted_and_converted(client: Client, maker: Any, mode: str) -> None:
+def test_16_bit_png_cmyk_jpeg_and_phone_photos_are_accepted_and_converted(
+    client: Client, maker: Any, mode: str
+) -> None:
     data = maker()
     assert Image.open(io.BytesIO(data)).mode.startswith(mode[:3])
     response = new_story(client, upload("unusual", data))
