@@ -15,12 +15,8 @@ def who(user: Any) -> str:
     """A person's name as the group knows it; the account may be gone (SET_NULL)."""
     if user is None:
         return _("a former member")
-    try:
-        contributor = user.contributor
-    except AttributeError:
-        contributor = None
-    except Exception:  # RelatedObjectDoesNotExist: an account without a profile
-        contributor = None
+    # An account without a profile raises RelatedObjectDoesNotExist, an AttributeError.
+    contributor = getattr(user, "contributor", None)
     if contributor is not None and contributor.name:
         return str(contributor.name)
     return str(user.get_full_name() or user.get_username())
