@@ -504,3 +504,14 @@ def test_story_pages_carry_no_inline_script_style_or_event_handler() -> None:
         assert not re.search(r"<script(?![^>]*\bsrc=)", page)
         assert not re.search(r"\sstyle=", page)
         assert not re.search(r"\son[a-z]+=", page)
+
+
+def test_the_story_form_and_its_script_strings_are_in_german() -> None:
+    client = client_for(contributor_user())
+    client.cookies["django_language"] = "de"
+    page = client.get(reverse("stories:new")).content.decode()
+    assert "Erzähl eine Geschichte" in page
+    assert "Fotos hinzufügen" in page
+    assert "Entwurf speichern" in page
+    catalogue = client.get(reverse("javascript-catalog")).content.decode()
+    assert "Nach oben" in catalogue
