@@ -507,11 +507,17 @@ def test_story_pages_carry_no_inline_script_style_or_event_handler() -> None:
 
 
 def test_the_story_form_and_its_script_strings_are_in_german() -> None:
+    from django.utils import translation
+
     client = client_for(contributor_user())
     client.cookies["django_language"] = "de"
-    page = client.get(reverse("stories:new")).content.decode()
+    try:
+        page = client.get(reverse("stories:new")).content.decode()
+        catalogue = client.get(reverse("javascript-catalog")).content.decode()
+    finally:
+        # The request leaves German active in this thread; later tests expect English.
+        translation.deactivate()
     assert "Erzähl eine Geschichte" in page
     assert "Fotos hinzufügen" in page
     assert "Entwurf speichern" in page
-    catalogue = client.get(reverse("javascript-catalog")).content.decode()
     assert "Nach oben" in catalogue
