@@ -46,6 +46,8 @@ def _dispatch(emu: Emulator, req: Request, name: str, rest: list[str], body: dic
         return {"calls": calls(emu, match=query.get("match"), method=query.get("method"))}
     if name == "calls" and method == "DELETE":
         return clear_calls(emu)
+    if (name, method) == ("tokens_in_urls", "GET"):
+        return {"tokens_in_urls": tokens_in_urls(emu)}
     if (name, method) == ("published", "GET"):
         return {"published": published(emu)}
     if name == "faults" and method == "POST":
@@ -84,6 +86,7 @@ ENDPOINTS = [
     "POST /_emulator/reset {seed?}",
     "GET /_emulator/calls?match=REGEX&method=POST",
     "DELETE /_emulator/calls",
+    "GET /_emulator/tokens_in_urls",
     "GET /_emulator/published",
     "POST /_emulator/faults {kind, match?, method?, count?, ...options} or {faults: [...]}",
     "GET /_emulator/faults",
@@ -113,6 +116,11 @@ def calls(emu: Emulator, match: str | None = None, method: str | None = None) ->
         if (pattern is None or pattern.search(entry["endpoint"]))
         and (method is None or entry["method"] == method.upper())
     ]
+
+
+def tokens_in_urls(emu: Emulator) -> list[dict[str, Any]]:
+    """The logged calls whose URL carried a token or an app secret (decided before redaction)."""
+    return [entry for entry in calls(emu) if entry["token_in_url"]]
 
 
 def clear_calls(emu: Emulator) -> dict[str, Any]:

@@ -3,9 +3,9 @@
 A fault is scoped by a regular expression searched in the request path (version prefix
 removed, e.g. ``/17841400000000001/media_publish``), an optional HTTP method, and a count of
 matching calls it applies to. Some kinds act before the request is handled (transient,
-timeout, rate_limit, error, token_expired, hold); the others are taken by the handler that
-they concern (container_error and container_expired by container creation or status reads,
-publish_lost_reply by media_publish).
+timeout, rate_limit, error, token_expired, proxy_error, hold); the others are taken by the
+handler that they concern (container_error and container_expired by container creation or
+status reads, publish_lost_reply by media_publish).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-BEFORE_HANDLING = {"transient", "timeout", "rate_limit", "error", "token_expired", "hold"}
+BEFORE_HANDLING = {"transient", "timeout", "rate_limit", "error", "token_expired", "proxy_error", "hold"}
 IN_HANDLER = {"container_error", "container_expired", "publish_lost_reply"}
 FAULT_KINDS = BEFORE_HANDLING | IN_HANDLER
 DEFAULT_MATCH = {"publish_lost_reply": "/media_publish$"}
@@ -25,6 +25,13 @@ DEFAULT_MATCH = {"publish_lost_reply": "/media_publish$"}
 
 class FaultSpecError(ValueError):
     pass
+
+
+def _is_http_status(value: Any) -> bool:
+    try:
+        return not isinstance(value, bool) and 100 <= int(value) <= 599
+    except (TypeError, ValueError):
+        return False
 
 
 @dataclass
@@ -100,6 +107,8 @@ class FaultStore:
         count = spec.get("count", 1)
         if count is not None and (not isinstance(count, int) or count < 1):
             raise FaultSpecError("count must be a positive integer, or null for every matching call")
+        if spec.get("status") is not None and not _is_http_status(spec["status"]):
+            raise FaultSpecError("status must be an HTTP status code (100 to 599)")
         method = spec.get("method")
         options = {k: v for k, v in spec.items() if k not in {"kind", "match", "count", "method"}}
         fault = Fault(

@@ -39,11 +39,7 @@ def handle(emu: Emulator, req: Request) -> Response:
     if req.path in DIALOG_PATHS:
         return dialog_submit(emu, req) if req.method == "POST" else dialog_page(emu, req)
     if req.path == "oauth/access_token":
-        if req.method == "POST" or req.params.get("grant_type") == "authorization_code":
-            return instagram_code_exchange(emu, req)
-        if req.params.get("grant_type") == "fb_exchange_token":
-            return facebook_long_lived_exchange(emu, req)
-        return facebook_code_exchange(emu, req)
+        return access_token_grant(emu, req)
     if req.path == "access_token":
         return instagram_long_lived_exchange(emu, req)
     if req.path == "refresh_access_token":
@@ -229,10 +225,22 @@ def _redeem_code(emu: Emulator, req: Request, login: str) -> Response:
     return json_response(_token_answer(token, now))
 
 
+def access_token_grant(emu: Emulator, req: Request) -> Response:
+    """``/oauth/access_token`` chosen by its parameters, not its method. Meta documents GET for
+    Facebook Login and POST for Instagram Login; both answer alike here, so a client can keep
+    the secrets in a POST body for either."""
+    grant_type = req.params.get("grant_type") or ""
+    if grant_type == "authorization_code":
+        return instagram_code_exchange(emu, req)
+    if grant_type == "fb_exchange_token":
+        return facebook_long_lived_exchange(emu, req)
+    if not grant_type:
+        # Facebook Login's code exchange names no grant type.
+        return facebook_code_exchange(emu, req)
+    raise invalid_parameter(f"Unsupported grant_type: {grant_type}")
+
+
 def instagram_code_exchange(emu: Emulator, req: Request) -> Response:
-    grant_type = req.params.get("grant_type")
-    if grant_type != "authorization_code":
-        raise invalid_parameter("grant_type must be authorization_code")
     return _redeem_code(emu, req, "instagram")
 
 

@@ -21,6 +21,7 @@ class Request:
     headers: Message
     base_url: str
     body: bytes = b""
+    target: str = ""  # the request target exactly as received: path and query string
     account_id: str | None = None  # set once the token is known; keys the usage header
 
     @property

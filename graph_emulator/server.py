@@ -9,6 +9,7 @@ import sys
 import threading
 import traceback
 from dataclasses import dataclass
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
@@ -16,16 +17,25 @@ from urllib.parse import parse_qs, urlsplit
 from graph_emulator import API_VERSION, api, control, oauth
 from graph_emulator.errors import GraphError, new_fbtrace_id, rate_limited, token_expired, transient_error
 from graph_emulator.faults import BEFORE_HANDLING, Fault, FaultStore
+from graph_emulator.redaction import Redactor
 from graph_emulator.request import Request, Response, json_response
 from graph_emulator.state import EmulatorState, format_time
 
 VERSION_PREFIX = re.compile(r"^v\d+\.\d+$")
-SECRET_PARAMS = {"access_token", "fb_exchange_token", "client_secret", "input_token", "code"}
-REDACTED = "[REDACTED]"
 
 
-def redact(params: dict[str, str]) -> dict[str, str]:
-    return {key: REDACTED if key in SECRET_PARAMS else value for key, value in params.items()}
+def proxy_error_page(status: int, body: str | None = None) -> Response:
+    """What nginx in front of an upstream answers: an HTML page, nothing of Meta's."""
+    if body is None:
+        try:
+            title = f"{status} {HTTPStatus(status).phrase}"
+        except ValueError:
+            title = str(status)
+        body = (
+            f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+            f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+        )
+    return Response(status=status, body=body.encode(), content_type="text/html")
 
 
 class Emulator:
@@ -50,17 +60,19 @@ class Emulator:
         with state.lock:
             token = state.tokens.get(req.bearer_token() or "")
             req.account_id = token.ig_user_id if token else None
-        entry = self._log_call(req)
+            # Every token issued so far and every app secret: what must never be in a URL.
+            redactor = Redactor([*state.tokens, *(app.secret for app in state.apps.values())])
+        entry = self._log_call(req, redactor)
         fault = self.faults.take(BEFORE_HANDLING, req.method, req.endpoint)
         if fault is not None:
             entry["fault"] = fault.id
-            response = self._with_fault(fault, req)
+            response = self._with_fault(fault, req, redactor)
         else:
             response = self._handle(req)
         entry["status"] = None if response.drop_connection else response.status
         return response
 
-    def _with_fault(self, fault: Fault, req: Request) -> Response:
+    def _with_fault(self, fault: Fault, req: Request, redactor: Redactor) -> Response:
         options = fault.options
         if fault.kind == "transient":
             return self._error(
@@ -90,13 +102,18 @@ class Emulator:
                 return response
             self.faults.sleep(seconds)
             return Response(drop_connection=True)
+        if fault.kind == "proxy_error":
+            # A proxy or load balancer in front of Meta answers: no error object, no Meta headers.
+            body = options.get("body")
+            return proxy_error_page(int(options.get("status", 502)), None if body is None else str(body))
         # hold
+        path, params = redactor.text(req.endpoint), redactor.params(req.params)
         stage = str(options.get("stage", "before"))
         if stage == "after":
             response = self._handle(req)
-            held = self.faults.hold(fault, req.method, req.endpoint, redact(req.params), stage)
+            held = self.faults.hold(fault, req.method, path, params, stage)
             return Response(drop_connection=True) if held.action == "drop" else response
-        held = self.faults.hold(fault, req.method, req.endpoint, redact(req.params), stage)
+        held = self.faults.hold(fault, req.method, path, params, stage)
         if held.action == "drop":
             return Response(drop_connection=True)
         return self._handle(req)
@@ -152,19 +169,21 @@ class Emulator:
         response.headers["x-fb-trace-id"] = new_fbtrace_id()
         response.headers["facebook-api-version"] = req.version or API_VERSION
 
-    def _log_call(self, req: Request) -> dict[str, Any]:
-        authorization = req.headers.get("Authorization")
+    def _log_call(self, req: Request, redactor: Redactor) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "id": next(self._call_ids),
             "time": format_time(self.state.now()),
             "epoch": self.state.now(),
             "method": req.method,
-            "path": req.raw_path,
-            "endpoint": req.endpoint,
+            "url": redactor.target(req.target),
+            # Decided on the target as received, before any redaction.
+            "token_in_url": redactor.found_in(req.target),
+            "path": redactor.text(req.raw_path),
+            "endpoint": redactor.text(req.endpoint),
             "version": req.version,
             "host": req.headers.get("Host"),
-            "params": redact(req.params),
-            "authorization": f"{authorization.split(' ')[0]} {REDACTED}" if authorization else None,
+            "params": redactor.params(req.params),
+            "authorization": Redactor.authorization(req.headers.get("Authorization")),
             "account_id": req.account_id,
             "fault": None,
             "status": None,
@@ -246,6 +265,7 @@ class GraphRequestHandler(BaseHTTPRequestHandler):
             headers=self.headers,
             base_url=f"http://{host}",
             body=body,
+            target=self.path,
         )
 
     def _send(self, response: Response) -> None:
@@ -307,6 +327,9 @@ class EmulatorHandle:
 
     def calls(self, match: str | None = None, method: str | None = None) -> list[dict[str, Any]]:
         return control.calls(self.emulator, match, method)
+
+    def tokens_in_urls(self) -> list[dict[str, Any]]:
+        return control.tokens_in_urls(self.emulator)
 
     def published(self) -> list[dict[str, Any]]:
         return control.published(self.emulator)

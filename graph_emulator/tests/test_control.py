@@ -170,3 +170,64 @@ def test_it_runs_from_the_command_line(tmp_path):
     finally:
         process.terminate()
         process.wait(5)
+
+
+def test_it_logs_the_url_as_received_with_secret_values_replaced(graph, emulator):
+    graph.get("/v25.0/me", fields="id,username", limit="5")
+    graph.get("/me", token="", fields="id", access_token=DEMO_TOKEN)
+    graph.get(
+        "/v25.0/oauth/access_token", token="", client_id=DEMO_APP_ID, client_secret=DEMO_APP_SECRET, code="c1"
+    )
+
+    header, in_query, exchange = emulator.calls()
+
+    assert header["url"] == "/v25.0/me?fields=id%2Cusername&limit=5"
+    assert in_query["url"] == "/me?fields=id&access_token=[REDACTED]"
+    assert (
+        exchange["url"]
+        == f"/v25.0/oauth/access_token?client_id={DEMO_APP_ID}&client_secret=[REDACTED]&code=[REDACTED]"
+    )
+    assert [c["token_in_url"] for c in (header, in_query, exchange)] == [False, True, True]
+
+
+def test_it_lists_the_calls_that_carried_a_token_in_their_url(graph, emulator):
+    short = emulator.create_token(login="facebook", long_lived=False)["token"]
+    graph.get("/me", fields="id")  # header: fine
+    graph.post(  # POST body: fine
+        "/v25.0/oauth/access_token",
+        token="",
+        grant_type="fb_exchange_token",
+        client_id=DEMO_APP_ID,
+        client_secret=DEMO_APP_SECRET,
+        fb_exchange_token=short,
+    )
+    assert emulator.tokens_in_urls() == []
+
+    graph.get("/refresh_access_token", token="", grant_type="ig_refresh_token", access_token=DEMO_TOKEN)
+    graph.get(f"/v25.0/{short}/media", token="")  # a token where an id goes
+    graph.get("/me", fields=short)  # under a name that is not a secret's
+    encoded = "".join(f"%{byte:02X}" for byte in DEMO_APP_SECRET.encode())
+    requests.get(f"{emulator.base_url}/debug_token?input_token=x&secret={encoded}", timeout=10)
+
+    leaks = requests.get(f"{emulator.base_url}/_emulator/tokens_in_urls", timeout=10).json()["tokens_in_urls"]
+
+    assert [c["endpoint"] for c in leaks] == [
+        "/refresh_access_token",
+        "/[REDACTED]/media",
+        "/me",
+        "/debug_token",
+    ]
+    assert leaks == emulator.tokens_in_urls()
+    dumped = json.dumps(emulator.calls())
+    for secret in (DEMO_TOKEN, short, DEMO_APP_SECRET, encoded):
+        assert secret not in dumped
+    assert leaks[1]["url"] == "/v25.0/[REDACTED]/media"
+    assert leaks[2]["url"] == "/me?fields=[REDACTED]" and leaks[2]["params"] == {"fields": "[REDACTED]"}
+
+
+def test_it_never_logs_an_authorization_header_without_a_scheme(graph, emulator):
+    requests.get(f"{emulator.base_url}/me", headers={"Authorization": DEMO_TOKEN}, timeout=10)
+    requests.get(f"{emulator.base_url}/me", headers={"Authorization": f"{DEMO_TOKEN} x"}, timeout=10)
+    graph.get("/me")
+
+    assert [c["authorization"] for c in emulator.calls()] == ["[REDACTED]", "[REDACTED]", "Bearer [REDACTED]"]

@@ -217,3 +217,35 @@ def test_it_lists_active_faults_with_their_remaining_count(emulator):
     faults = requests.get(f"{emulator.base_url}/_emulator/faults", timeout=10).json()["faults"]
 
     assert [(f["kind"], f["remaining"]) for f in faults] == [("transient", 2), ("timeout", 1)]
+
+
+def test_it_answers_an_html_502_from_a_proxy_instead_of_metas_json(graph, emulator):
+    emulator.add_fault("proxy_error", match="/me$")
+
+    response = graph.get("/me")
+
+    assert response.status_code == 502
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "<title>502 Bad Gateway</title>" in response.text
+    with pytest.raises(ValueError):
+        response.json()
+    assert "x-fb-trace-id" not in response.headers and "X-Business-Use-Case-Usage" not in response.headers
+    assert emulator.calls()[0]["status"] == 502
+    assert graph.get("/me").ok  # used up
+
+
+def test_it_answers_a_proxy_error_with_the_status_and_body_given(graph, emulator):
+    emulator.add_fault("proxy_error", status=504, body="upstream timed out")
+
+    response = graph.get("/me")
+
+    assert (response.status_code, response.text) == (504, "upstream timed out")
+
+
+def test_it_refuses_a_fault_status_that_is_not_an_http_status(emulator):
+    response = requests.post(
+        f"{emulator.base_url}/_emulator/faults", json={"kind": "proxy_error", "status": 1502}, timeout=10
+    )
+
+    assert response.status_code == 400
+    assert "status" in response.json()["error"]

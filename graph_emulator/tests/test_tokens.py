@@ -270,3 +270,98 @@ def test_it_shows_an_error_page_for_an_unknown_app(emulator):
 
     assert page.status_code == 400
     assert "Invalid App ID" in page.text
+
+
+# --- /oauth/access_token is routed on grant_type, not on the HTTP method ------------------------
+def test_it_exchanges_a_facebook_login_code_sent_as_a_post_form(graph, emulator):
+    code = _authorize(emulator, "allow")["code"][0]
+
+    response = requests.post(
+        f"{emulator.base_url}/v25.0/oauth/access_token",
+        data={
+            "client_id": DEMO_APP_ID,
+            "client_secret": DEMO_APP_SECRET,
+            "redirect_uri": REDIRECT,
+            "code": code,
+        },
+        timeout=10,
+    )
+
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert set(answer) == {"access_token", "token_type", "expires_in"}
+    assert answer["access_token"].startswith("EAA")
+    assert (answer["token_type"], answer["expires_in"]) == ("bearer", 3600)
+    pages = graph.get("/v25.0/me/accounts", token=answer["access_token"], fields="instagram_business_account")
+    assert pages.json()["data"][0]["instagram_business_account"]["id"] == DEMO_IG_USER_ID
+
+
+def test_it_exchanges_a_facebook_token_for_a_long_lived_one_sent_as_a_post_form(graph, emulator):
+    short = emulator.create_token(login="facebook", long_lived=False)["token"]
+
+    response = graph.post(
+        "/v25.0/oauth/access_token",
+        token="",
+        grant_type="fb_exchange_token",
+        client_id=DEMO_APP_ID,
+        client_secret=DEMO_APP_SECRET,
+        fb_exchange_token=short,
+    )
+
+    answer = response.json()
+    assert answer["token_type"] == "bearer" and answer["expires_in"] == 60 * 86400
+    assert answer["access_token"] not in (short, DEMO_TOKEN)
+    assert graph.get("/me", token=answer["access_token"], fields="id").json() == {"id": DEMO_IG_USER_ID}
+    assert_error(
+        graph.post(
+            "/v25.0/oauth/access_token",
+            token="",
+            grant_type="fb_exchange_token",
+            client_id=DEMO_APP_ID,
+            client_secret="wrong",
+            fb_exchange_token=short,
+        ),
+        1,
+    )
+
+
+def test_it_answers_the_instagram_code_exchange_by_grant_type_whatever_the_method(emulator):
+    code = _authorize(emulator, "allow")["code"][0]
+
+    answer = requests.get(
+        f"{emulator.base_url}/oauth/access_token",
+        params={
+            "client_id": DEMO_APP_ID,
+            "client_secret": DEMO_APP_SECRET,
+            "grant_type": "authorization_code",
+            "redirect_uri": REDIRECT,
+            "code": code,
+        },
+        timeout=10,
+    ).json()
+
+    assert answer["user_id"] == int(DEMO_IG_USER_ID)
+    assert answer["access_token"].startswith("IGAA")
+
+
+def test_a_posted_code_exchange_without_grant_type_is_facebook_logins(emulator):
+    code = _authorize(emulator, "allow")["code"][0]
+    form = {"client_id": DEMO_APP_ID, "client_secret": DEMO_APP_SECRET, "redirect_uri": REDIRECT}
+
+    missing = requests.post(f"{emulator.base_url}/oauth/access_token", data=form, timeout=10)
+    answer = requests.post(f"{emulator.base_url}/oauth/access_token", data={**form, "code": code}, timeout=10)
+
+    assert "code is required" in assert_error(missing, 100)["message"]
+    assert "user_id" not in answer.json() and answer.json()["token_type"] == "bearer"
+
+
+def test_it_refuses_an_unsupported_grant_type(emulator):
+    short = emulator.create_token(long_lived=False)["token"]
+
+    response = requests.post(
+        f"{emulator.base_url}/oauth/access_token",
+        data={"grant_type": "ig_exchange_token", "client_secret": DEMO_APP_SECRET, "access_token": short},
+        timeout=10,
+    )
+
+    assert "Unsupported grant_type: ig_exchange_token" in assert_error(response, 100)["message"]

@@ -202,6 +202,28 @@ def test_each_injected_fault_maps_to_its_kind(
     assert graph.publishing_limit().quota_total > 0  # the fault was used up
 
 
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_an_html_error_page_from_a_proxy_is_transient(
+    graph: GraphClient, graph_emulator: Any, status: int
+) -> None:
+    graph_emulator.add_fault("proxy_error", match="/me$", status=status)
+    with pytest.raises(GraphAPIError) as caught:
+        graph.me()
+    assert (caught.value.kind, caught.value.http_status) == (ErrorKind.TRANSIENT, status)
+    assert (caught.value.code, caught.value.fbtrace_id) == (None, "")
+    assert graph_emulator.calls(match="/me$")[-1]["status"] == status
+
+
+def test_a_call_asked_to_retry_gets_past_a_proxy_error_page(graph_emulator: Any) -> None:
+    pauses: list[float] = []
+    graph = GraphClient(
+        DEMO_TOKEN, flavour="instagram_login", ig_user_id=DEMO_IG_USER_ID, sleep=pauses.append
+    )
+    graph_emulator.add_fault("proxy_error", match="/me$")
+    assert graph.me(retries=1).user_id == DEMO_IG_USER_ID
+    assert [c["status"] for c in graph_emulator.calls(match="/me$")] == [502, 200] and len(pauses) == 1
+
+
 def test_rate_limiting_says_when_to_retry(graph: GraphClient, graph_emulator: Any) -> None:
     graph_emulator.add_fault("rate_limit", minutes=7)
     with pytest.raises(GraphAPIError) as caught:

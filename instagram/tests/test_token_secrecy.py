@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from instagram.client import GraphAPIError, GraphClient
+from instagram.client import FACEBOOK_LOGIN, INSTAGRAM_LOGIN, GraphAPIError, GraphClient
 from instagram.models import InstagramAccount
 from instagram.services import check_connection, refresh_token_if_due
 
@@ -44,9 +44,11 @@ def connect_through_the_pages(client: Client) -> InstagramAccount:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("flavour", [INSTAGRAM_LOGIN, FACEBOOK_LOGIN])
 def test_the_token_leaks_nowhere(
-    graph_emulator: Any, people: dict[str, Any], caplog: Any, public_media: Any
+    graph_emulator: Any, people: dict[str, Any], caplog: Any, public_media: Any, settings: Any, flavour: str
 ) -> None:
+    settings.INSTAGRAM_LOGIN_FLAVOUR = flavour
     caplog.set_level(logging.DEBUG)
     for name in ("urllib3", "requests", "instagram", "django"):
         caplog.set_level(logging.DEBUG, logger=name)
@@ -54,6 +56,7 @@ def test_the_token_leaks_nowhere(
     admin.force_login(people["admin"])
 
     account = connect_through_the_pages(admin)
+    assert account.flavour == flavour
     assert check_connection(account=account)
     account.token_refreshed_at = account.connected_at.replace(year=account.connected_at.year - 1)
     account.save()
@@ -65,7 +68,9 @@ def test_the_token_leaks_nowhere(
     graph.list_media(limit=3, insight_metrics=["reach"])
     token = account.get_token()
     # An error whose text carries the token: the client scrubs it.
-    graph_emulator.add_fault("error", match="/me$", code=190, message=f"Malformed access token {token}")
+    graph_emulator.add_fault(
+        "error", match="/me(/accounts)?$", code=190, message=f"Malformed access token {token}"
+    )
     with pytest.raises(GraphAPIError) as caught:
         graph.me()
     assert token not in str(caught.value) and token not in repr(caught.value)
@@ -102,6 +107,19 @@ def test_the_token_leaks_nowhere(
         for raw in raw_rows:
             assert secret not in raw
     for call in calls:
-        assert not {"access_token", "fb_exchange_token", "input_token"} & set(call["params"]), call
-        if call["endpoint"] not in ("/oauth/access_token",):
+        in_url = set(parse_qs(urlsplit(call["url"]).query, keep_blank_values=True))
+        assert not {"access_token", "fb_exchange_token", "input_token", "client_secret", "code"} & in_url, (
+            call
+        )
+        if call["endpoint"] != "/oauth/access_token":  # the exchanges carry them in POST bodies
+            assert not {"access_token", "fb_exchange_token", "input_token"} & set(call["params"]), call
             assert call["authorization"] is None or call["authorization"].startswith("Bearer ")
+        else:
+            assert call["method"] == "POST", call
+    # Decided by the emulator on each URL as received, before its log redacts anything.
+    assert graph_emulator.tokens_in_urls() == []
+
+    # The check above can fail: one request with the token in its query string is caught.
+    requests.get(f"{graph_emulator.base_url}/v25.0/me", params={"access_token": token}, timeout=5)
+    [leak] = graph_emulator.tokens_in_urls()
+    assert leak["url"] == "/v25.0/me?access_token=[REDACTED]" and token not in json.dumps(leak)
