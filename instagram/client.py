@@ -366,6 +366,10 @@ def parse_error(
         is_transient=bool(error.get("is_transient")),
         http_status=status,
     )
+    if code == 1 and error.get("type") == "OAuthException" and not error.get("is_transient"):
+        # Code 1 is usually "unknown, try again", but an OAuthException with it is a refused
+        # credential (a wrong app secret): repeating the call cannot help.
+        kind = ErrorKind.PERMANENT
     return GraphAPIError(
         str(error.get("message") or "Graph API error"),
         kind=kind,

@@ -57,6 +57,7 @@ def test_a_wrong_app_secret_is_refused_without_repeating_it(graph_emulator: Any)
 
     # Meta's answer: code 1, "Error validating client secret." (code 1 alone also means "unknown").
     assert caught.value.code == 1 and "client secret" in caught.value.message
+    assert caught.value.kind == ErrorKind.PERMANENT
     assert GraphClient(None, flavour=FACEBOOK_LOGIN).exchange_code(code, redirect_uri=REDIRECT_URI, **APP)
 
 
