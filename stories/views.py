@@ -329,7 +329,8 @@ def _fallback_fields(form: StoryForm) -> dict[str, Any]:
     """A draft to hold the photos of a form that did not validate: every valid field, and
     harmless stand-ins for the required ones; the page still shows what was typed."""
     fields = form.service_fields()
-    fields.setdefault("title", (form.data.get("title") or "").strip()[:200] or _("Untitled story"))
+    typed_title = "" if "title" in form.errors else (form.data.get("title") or "").strip()
+    fields.setdefault("title", typed_title or _("Untitled story"))
     fields.setdefault("objective", Objective.OUTREACH)
     fields.setdefault("format", "single_image")
     fields.setdefault("caption", "")

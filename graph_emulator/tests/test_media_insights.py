@@ -11,7 +11,7 @@ from graph_emulator import DEMO_IG_USER_ID
 from graph_emulator.insights import FEED_METRICS, REELS_METRICS, STORY_METRICS, expected_media_metrics
 from graph_emulator.tests.conftest import MP4, SEED, assert_error
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "graph-api-samples"
+SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
 def _first(emulator, product_type: str, media_type: str | None = None) -> dict:
