@@ -311,6 +311,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["cmsatdesy_cms.formats"]
 USE_TZ = True
 
 # --- Static and media ---------------------------------------------------------
