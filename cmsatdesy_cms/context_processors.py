@@ -13,6 +13,7 @@ NAVIGATION = [
     ("scheduling:calendar", _("Calendar"), "team"),
     ("scheduling:leads", _("Leads"), "team"),
     ("analytics:dashboard", _("Analytics"), "team"),
+    ("instagram:status", _("Instagram"), "team"),
 ]
 
 

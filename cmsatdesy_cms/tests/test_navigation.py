@@ -26,13 +26,13 @@ def test_a_contributor_sees_their_stories_but_not_the_team_pages(people) -> None
     links = nav_links(client_for(people["contributor"]))
 
     assert {"My stories", "Tell a story", "My profile"} <= links
-    assert not links & {"Review", "Admin", "Calendar", "Analytics"}
+    assert not links & {"Review", "Admin", "Calendar", "Analytics", "Instagram"}
 
 
 def test_the_outreach_team_sees_the_review_queue(people) -> None:
     links = nav_links(client_for(people["outreach"]))
 
-    assert {"My stories", "Review"} <= links
+    assert {"My stories", "Review", "Instagram"} <= links
     assert "Admin" not in links
 
 
