@@ -113,7 +113,7 @@ def bench_images(folder: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=int, default=int(os.environ.get("BENCH_SCALE", "20")))
+    parser.add_argument("--scale", type=int, default=int(os.environ.get("BENCH_SCALE", "100")))
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="cms-bench-")
