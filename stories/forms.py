@@ -8,7 +8,6 @@ from typing import Any, cast
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -104,9 +103,15 @@ class StoryForm(forms.Form):
         if story is not None and "initial" not in kwargs:
             kwargs["initial"] = story_initial(story)
         super().__init__(*args, **kwargs)
-        owner = story.author_id if story is not None else None
         queryset = Contributor.objects.select_related("user").filter(user__is_active=True)
-        queryset = queryset.exclude(Q(user=user) | Q(pk=owner)) if owner else queryset.exclude(user=user)
+        if story is None:
+            queryset = queryset.exclude(user=user)
+        else:
+            # A co-author who saves keeps their place (leaving it out would drop them, and with it
+            # their access); anyone else editing, the team, cannot make themselves an author.
+            queryset = queryset.exclude(pk=story.author_id)
+            if not story.co_authors.filter(user=user).exists():
+                queryset = queryset.exclude(user=user)
         co_authors = self.fields["co_authors"]
         assert isinstance(co_authors, forms.ModelMultipleChoiceField)
         co_authors.queryset = queryset.order_by("display_name", "user__username")

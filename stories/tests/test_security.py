@@ -1,0 +1,50 @@
+"""The story pages as an attacker sees them: guessed and mixed ids, forged forms, headers, e-mails."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from contributors.tests.factories import contributor_user, outreach_user
+from stories.models import Status
+from stories.tests.factories import StoryFactory, story_in
+from stories.tests.test_views import client_for, edit
+
+pytestmark = pytest.mark.django_db
+
+
+def selected_options(page: str, name: str) -> list[str]:
+    """What a browser sends for a <select multiple>: the values of its selected options."""
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S)
+    assert select, name
+    return re.findall(r'<option value="(\d+)"[^>]*\bselected\b', select.group(0))
+
+
+def test_a_co_author_who_saves_the_story_stays_a_co_author() -> None:
+    author = contributor_user()
+    co_author = contributor_user(username="co")
+    story = StoryFactory(author=author.contributor)
+    story.co_authors.add(co_author.contributor)
+    client = client_for(co_author)
+    page = client.get(reverse("stories:edit", args=[story.pk])).content.decode()
+
+    response = edit(client, story, co_authors=selected_options(page, "co_authors"), caption="Better")
+
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.caption == "Better"
+    assert list(story.co_authors.all()) == [co_author.contributor]
+    assert client.get(reverse("stories:edit", args=[story.pk])).status_code == 200
+
+
+def test_the_team_cannot_make_themselves_co_authors_of_a_story_they_review() -> None:
+    story = story_in(Status.SUBMITTED)
+    reviewer = outreach_user()
+    client = client_for(reviewer)
+
+    response = edit(client, story, co_authors=[reviewer.contributor.pk])
+
+    assert response.status_code == 200
+    assert not story.co_authors.exists()
