@@ -91,7 +91,8 @@ def _send(
                 "quote": quote,
                 "link": story_link(story, anchor),
             }
-            subject_text = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(subject())
+            # A title typed with line breaks must not break the header (Django refuses to send).
+            subject_text = " ".join((settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(subject())).split())
             text = render_to_string("stories/email/notification.txt", context)
             html = render_to_string("stories/email/notification.html", context)
         message = EmailMultiAlternatives(subject_text, text, to=[user.email])

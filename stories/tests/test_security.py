@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from contributors.tests.factories import contributor_user, outreach_user
 from stories.models import Status
-from stories.tests.factories import StoryFactory, story_in
+from stories.tests.factories import StoryFactory, complete_story, story_in
 from stories.tests.test_views import client_for, edit
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,45 @@ def test_the_team_cannot_make_themselves_co_authors_of_a_story_they_review() -> 
 
     assert response.status_code == 200
     assert not story.co_authors.exists()
+
+
+def test_a_title_with_line_breaks_is_submitted_and_mailed_with_a_one_line_subject(
+    django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+) -> None:
+    author = contributor_user()
+    outreach_user()
+    story = complete_story(author=author.contributor, title="Hello\r\nBcc: victim@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(author).post(reverse("stories:transition", args=[story.pk, "submit"]))
+
+    assert response.status_code == 302
+    assert [message.subject for message in mailoutbox] == [
+        "[cmsatdesy] New story: Hello Bcc: victim@example.com"
+    ]
+    assert all(message.bcc == [] for message in mailoutbox)
+
+
+def test_script_in_a_title_a_name_and_a_comment_is_escaped_in_the_html_e_mails(
+    django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+) -> None:
+    script = "<script>alert(1)</script>"
+    author = contributor_user()
+    author.contributor.display_name = f"Eve {script}"
+    author.contributor.save()
+    reviewer = outreach_user()
+    story = complete_story(author=author.contributor, title=f"Title {script}")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(author).post(reverse("stories:transition", args=[story.pk, "submit"]))
+        client_for(author).post(reverse("stories:comment", args=[story.pk]), {"body": f"Note {script}"})
+        client_for(reviewer).post(
+            reverse("stories:transition", args=[story.pk, "request-changes"]), {"text": f"Change {script}"}
+        )
+
+    htmls = [message.alternatives[0][0] for message in mailoutbox]
+    assert len(htmls) >= 3
+    for html in htmls:
+        assert "<script>" not in html
+        assert "&lt;script&gt;" in html
+    text = "\n".join(message.body for message in mailoutbox)
+    assert f"Title {script}" in text  # plain text is plain, not entity-encoded
