@@ -22,5 +22,7 @@ urlpatterns = [
 if "allauth.idp.oidc" in settings.INSTALLED_APPS:
     urlpatterns += [path("", include("allauth.idp.urls"))]
 
+handler400 = "cmsatdesy_cms.views.bad_request"
+
 admin.site.site_header = "cmsatdesy"
 admin.site.site_title = "cmsatdesy"

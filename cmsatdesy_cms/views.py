@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -52,3 +54,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "error", "database": database, "broker": broker, "worker": worker},
         status=200 if healthy else 503,
     )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 page, but a request that is simply too big (too many files or fields, too
+    much text) says so, as a 413."""
+    if isinstance(exception, (RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent)):
+        return render(request, "413.html", status=413)
+    return defaults.bad_request(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A failed CSRF check, in the site's layout and the person's language."""
+    return render(request, "403_csrf.html", status=403)
