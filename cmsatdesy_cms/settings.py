@@ -339,6 +339,14 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "p
 PEOPLE_CONTACT_RETENTION_DAYS = env.int("PEOPLE_CONTACT_RETENTION_DAYS", default=365)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A story has at most 10 photos; a request with many more is refused (413) before it is read.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_HANDLERS = [
+    # Keeps no more of any file than the per-file cap (plus a byte), in memory or on disk.
+    "stories.uploads.PerFileCapUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Graph API ------------------------------------------------------------------
 # Empty means Meta's own host for the account's flavour (graph.instagram.com or

@@ -6,11 +6,12 @@ import re
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from contributors.tests.factories import contributor_user, outreach_user
-from stories.models import Status
-from stories.tests.factories import StoryFactory, complete_story, story_in
+from stories.models import Status, Story
+from stories.tests.factories import StoryFactory, complete_story, story_in, upload
 from stories.tests.test_views import client_for, edit
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,26 @@ def test_script_in_a_title_a_name_and_a_comment_is_escaped_in_the_html_e_mails(
         assert "&lt;script&gt;" in html
     text = "\n".join(message.body for message in mailoutbox)
     assert f"Title {script}" in text  # plain text is plain, not entity-encoded
+
+
+def test_an_upload_over_the_cap_is_cut_short_before_it_reaches_memory_or_disk(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    settings.STORY_IMAGE_MAX_BYTES = 50_000
+    huge = SimpleUploadedFile("huge.jpg", b"\xff\xd8\xff" + b"\0" * 6_000_000, "image/jpeg")
+    small = SimpleUploadedFile("small.jpg", b"\xff\xd8\xff" + b"\0" * 1000, "image/jpeg")
+    request = RequestFactory().post("/stories/new/", {"photos": [huge, small]})
+
+    sizes = [upload.size for upload in request.FILES.getlist("photos")]
+
+    assert sizes == [50_001, 1003]
+
+
+def test_a_request_with_far_more_files_than_a_story_holds_is_refused_up_front() -> None:
+    author = contributor_user()
+    files = [upload(f"photo{n:02d}.jpg") for n in range(1, 22)]
+
+    response = client_for(author).post(reverse("stories:new"), {"title": "Everything", "photos": files})
+
+    assert response.status_code == 413
+    assert not Story.objects.exists()
