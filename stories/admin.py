@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -93,8 +95,23 @@ class StoryImageAdmin(admin.ModelAdmin):
     list_filter = ("processing_state",)
     list_select_related = ("story",)
     raw_id_fields = ("story",)
-    readonly_fields = ("original", "original_width", "original_height", "rendition", "processing_error")
+    # The original lives in private storage, which has no URL: link to the view that checks access.
+    exclude = ("original",)
+    readonly_fields = (
+        "original_file",
+        "original_width",
+        "original_height",
+        "rendition",
+        "processing_error",
+    )
     inlines = (PersonShownInline,)
+
+    @admin.display(description=_("original"))
+    def original_file(self, obj: StoryImage) -> str:
+        if not obj.pk or not obj.original:
+            return "–"
+        url = reverse("stories:image_original", args=[obj.story_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name or _("Download"))
 
 
 @admin.action(description=_("Forget this person (erase name and contact, keep that consent existed)"))

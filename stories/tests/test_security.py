@@ -115,3 +115,22 @@ def test_a_request_with_far_more_files_than_a_story_holds_is_refused_up_front() 
 
     assert response.status_code == 413
     assert not Story.objects.exists()
+
+
+def test_the_admin_opens_a_photo_whose_original_is_private_and_escapes_its_file_name() -> None:
+    from contributors.tests.factories import admin_user
+
+    story = story_in(Status.SUBMITTED)
+    image = story.images.first()
+    image.original_name = "<script>alert(1)</script>.jpg"
+    image.save()
+    client = client_for(admin_user())
+
+    response = client.get(reverse("admin:stories_storyimage_change", args=[image.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in page
+    link = reverse("stories:image_original", args=[story.pk, image.pk])
+    assert f'<a href="{link}">&lt;script&gt;alert(1)&lt;/script&gt;.jpg</a>' in page
+    assert client.get(link).status_code == 200
