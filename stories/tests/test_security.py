@@ -134,3 +134,145 @@ def test_the_admin_opens_a_photo_whose_original_is_private_and_escapes_its_file_
     link = reverse("stories:image_original", args=[story.pk, image.pk])
     assert f'<a href="{link}">&lt;script&gt;alert(1)&lt;/script&gt;.jpg</a>' in page
     assert client.get(link).status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# Mixed ids: an object of story B under the URL of story A, which the person may open.
+
+
+def _two_stories() -> tuple[Any, Any]:
+    from contributors.tests.factories import PublicationFactory
+    from stories.tests.factories import PersonShownFactory
+
+    mine = story_in(Status.SUBMITTED, publication=PublicationFactory())
+    theirs = story_in(Status.SUBMITTED)
+    PersonShownFactory(image=theirs.images.first())
+    return mine, theirs
+
+
+@pytest.mark.parametrize("view", ["image_original", "image_preview", "image_rendition"])
+@pytest.mark.parametrize("who", ["author", "outreach", "science"])
+def test_a_photo_of_another_story_is_not_served_under_a_story_one_may_open(view: str, who: str) -> None:
+    from contributors.tests.factories import science_user
+
+    mine, theirs = _two_stories()
+    user = {"author": mine.author.user, "outreach": outreach_user(), "science": science_user()}[who]
+    client = client_for(user)
+    own_image, foreign_image = mine.images.first(), theirs.images.first()
+    assert client.get(reverse(f"stories:{view}", args=[mine.pk, own_image.pk])).status_code == 200
+
+    response = client.get(reverse(f"stories:{view}", args=[mine.pk, foreign_image.pk]))
+
+    assert response.status_code == 404
+
+
+def test_the_team_cannot_crop_a_photo_of_another_story_through_a_story_it_edits() -> None:
+    mine, theirs = _two_stories()
+    foreign_image = theirs.images.first()
+    crop = {"crop_x": "0.1", "crop_y": "0", "crop_width": "0.6", "crop_height": "0.8"}
+
+    response = client_for(outreach_user()).post(
+        reverse("stories:image_crop", args=[mine.pk, foreign_image.pk]), crop
+    )
+
+    assert response.status_code == 404
+    foreign_image.refresh_from_db()
+    assert foreign_image.crop_x != 0.1
+
+
+def test_consent_of_a_person_in_another_story_cannot_be_withdrawn_through_ones_own() -> None:
+    mine, theirs = _two_stories()
+    person = theirs.images.first().people.get()
+
+    response = client_for(mine.author.user).post(
+        reverse("stories:consent_withdraw", args=[mine.pk, person.pk])
+    )
+
+    assert response.status_code == 404
+    person.refresh_from_db()
+    assert person.consent_withdrawn_at is None
+
+
+def test_a_comment_cannot_be_pinned_to_a_photo_of_another_story_the_team_may_see() -> None:
+    from stories.models import Comment
+
+    mine, theirs = _two_stories()
+
+    response = client_for(outreach_user()).post(
+        reverse("stories:comment", args=[mine.pk]), {"body": "Look here", "image": theirs.images.first().pk}
+    )
+
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_a_science_reviewer_cannot_reach_a_story_without_a_result_or_its_photos() -> None:
+    from contributors.tests.factories import science_user
+
+    _mine, theirs = _two_stories()
+    client = client_for(science_user())
+    image = theirs.images.first()
+
+    for url in (
+        reverse("stories:detail", args=[theirs.pk]),
+        reverse("stories:diff", args=[theirs.pk]),
+        reverse("stories:image_original", args=[theirs.pk, image.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("stories:comment", args=[theirs.pk]), {"body": "Hi"}).status_code == 404
+    assert client.post(reverse("stories:transition", args=[theirs.pk, "sign-off"])).status_code == 404
+
+
+def test_state_changes_refuse_get() -> None:
+    mine, _theirs = _two_stories()
+    client = client_for(outreach_user())
+    image = mine.images.first()
+    urls = [
+        reverse("stories:transition", args=[mine.pk, "approve"]),
+        reverse("stories:comment", args=[mine.pk]),
+        reverse("stories:image_crop", args=[mine.pk, image.pk]),
+        reverse("stories:consent_withdraw", args=[mine.pk, 1]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 405, url
+    mine.refresh_from_db()
+    assert mine.status == Status.SUBMITTED
+
+
+# ---------------------------------------------------------------------------------------------
+# The private original
+
+
+@pytest.mark.parametrize(
+    ("maker", "suffix", "content_type"),
+    [
+        ("jpeg_bytes", ".jpg", "image/jpeg"),
+        ("png_bytes", ".png", "image/png"),
+        ("webp_bytes", ".webp", "image/webp"),
+        ("heic_bytes", ".heic", "image/heic"),
+    ],
+)
+def test_the_original_is_a_private_download_that_no_browser_renders_in_the_page(
+    maker: str, suffix: str, content_type: str
+) -> None:
+    from stories import services
+    from stories.tests import image_samples
+
+    author = contributor_user()
+    story = StoryFactory(author=author.contributor)
+    data = getattr(image_samples, maker)(800, 600)
+    image = services.image_add(
+        story=story, user=author, upload=SimpleUploadedFile(f'evil"\r\nX-Injected: 1{suffix}', data)
+    )
+
+    response = client_for(author).get(reverse("stories:image_original", args=[story.pk, image.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "\r" not in disposition and "\n" not in disposition
+    assert "X-Injected" not in response.headers
+    assert b"".join(response.streaming_content) == data
