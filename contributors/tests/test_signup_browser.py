@@ -44,8 +44,8 @@ def test_a_scientist_signs_up_confirms_logs_in_edits_the_profile_and_switches_to
     page.get_by_role("button", name="Save profile").click()
     assert page.get_by_text("Your profile has been saved.").is_visible()
 
-    page.get_by_label("Language", exact=True).select_option("de")
-    page.get_by_role("button", name="Switch language").click()
+    page.get_by_role("button", name="Language").click()
+    page.get_by_role("button", name="Deutsch").click()
     page.wait_for_load_state()
     assert page.get_by_role("link", name="Mein Profil").first.is_visible()
 
