@@ -304,7 +304,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "contributors.adapters.axes_username"
 AXES_LOCKOUT_CALLABLE = "contributors.views.lockout"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind a reverse proxy every request comes from the proxy's address, and the lock by
+# (username, address) would lock the account for everyone: count the proxies we run.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "contributors.adapters.client_ip"
 
 # --- Internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "en"

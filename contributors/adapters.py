@@ -70,3 +70,16 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = Non
                 return (username or value).lower()
             return value
     return None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address axes counts failed logins from: the one allauth's own rate limits use, so both
+    see the person and not the reverse proxy when TRUSTED_PROXY_COUNT says how many proxies
+    there are (the last entries of X-Forwarded-For, which a client cannot forge)."""
+    from allauth.account.adapter import get_adapter
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:  # a request made in code (force_login in tests) has no address
+        return None

@@ -60,3 +60,20 @@ def test_the_lockout_page_is_translated() -> None:
 
     assert response.status_code == 429
     assert "Zu viele fehlgeschlagene Anmeldungen" in response.content.decode()
+
+
+def attempt_through_proxy(login: str, password: str, forwarded_for: str):
+    client = Client(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=forwarded_for)
+    return client.post("/accounts/login/", {"login": login, "password": password})
+
+
+def test_behind_a_proxy_the_lock_holds_the_attacker_not_everyone_behind_it(settings) -> None:
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    contributor_user(username="anna")
+    # The attacker makes up a new first address each time; the proxy appends the real one.
+    for n in range(5):
+        attempt_through_proxy("anna", "wrong-password", f"198.51.100.{n}, 203.0.113.7")
+
+    assert attempt_through_proxy("anna", PASSWORD, "203.0.113.7").status_code == 429
+    # Anna herself, through the same proxy from her own address, still gets in.
+    assert attempt_through_proxy("anna", PASSWORD, "192.0.2.44").status_code == 302
