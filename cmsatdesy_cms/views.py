@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET
 
 from .celery import app as celery_app
 from .models import WorkerHeartbeat
+from .next_steps import next_steps
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
-    return render(request, "home.html")
+    return render(request, "home.html", next_steps(request.user))
 
 
 def _database_state() -> str:
