@@ -62,6 +62,7 @@ class PageReader(HTMLParser):
         self.label_for: set[str] = set()
         self.ids: set[str] = set()
         self.fields: list[tuple[str, dict[str, str | None]]] = []
+        self.fragments: list[str] = []
         self.label_depth = 0
         self.template_depth = 0
         self.skip_depth = 0  # <script>, <style>
@@ -100,6 +101,8 @@ class PageReader(HTMLParser):
                     self.audit.problems.append(f"<input type={kind} name={attrs.get('name')!r}> has no words")
             elif kind not in UNLABELLED_TYPES and "hidden" not in attrs:
                 self.fields.append((tag, {**attrs, "_in_label": "1" if self.label_depth else None}))
+        if tag == "a" and (attrs.get("href") or "").startswith("#") and len(attrs["href"] or "") > 1:
+            self.fragments.append(attrs["href"][1:])  # type: ignore[index]
         if tag in UI_TAGS or tag == "a":
             self.open.append([tag, attrs, [], False])
 
@@ -149,6 +152,9 @@ class PageReader(HTMLParser):
                 self.audit.problems.append(
                     f"<{tag} name={attrs.get('name')!r} id={attrs.get('id')!r}> has no label"
                 )
+        for fragment in self.fragments:
+            if fragment not in self.ids:
+                self.audit.problems.append(f"<a href='#{fragment}'> leads nowhere on the page")
         if self.audit.h1_count != 1:
             self.audit.problems.append(f"{self.audit.h1_count} <h1> elements, expected one")
         return self.audit
@@ -343,6 +349,7 @@ def test_the_reader_finds_what_a_screen_reader_would_trip_over() -> None:
         '<label>Name <input name="name"></label><input type="hidden" name="x">'
         '<button type="submit"> </button><button aria-label="Close">×</button>'
         '<img src="a.png"><img src="b.png" alt=""><a href="/x"></a><a href="/y"><img src="c" alt="Home"></a>'
+        '<a href="#s">Status</a><a href="#gone">Comments</a>'
         "</body></html>"
     )
 
@@ -351,6 +358,7 @@ def test_the_reader_finds_what_a_screen_reader_would_trip_over() -> None:
         "<img src='a.png'> has no alt",
         "<a href='/x'> has no words",
         "<input name='q' id=None> has no label",
+        "<a href='#gone'> leads nowhere on the page",
         "2 <h1> elements, expected one",
     ]
     assert untranslated(["My stories", "Unknown words here"]) == ["My stories"]

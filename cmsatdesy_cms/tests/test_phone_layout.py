@@ -1,0 +1,73 @@
+"""At phone size (390 px) no page scrolls sideways, in the longer German words too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contributors.testing import log_in, wait_until
+from stories.models import Status
+from stories.tests.factories import story_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sideways(page: Any) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - 390")
+
+
+def test_no_page_scrolls_sideways_on_a_phone_in_german(phone_page: Any, people: dict[str, Any]) -> None:
+    author = people["contributor"].contributor
+    for status in (Status.SUBMITTED, Status.RESUBMITTED, Status.IN_REVIEW, Status.APPROVED):
+        story_in(status, author=author, reviewer=people["outreach"], format="carousel")
+    people["contributor"].contributor.language = "de"
+    people["contributor"].contributor.save()
+    people["outreach"].contributor.language = "de"
+    people["outreach"].contributor.save()
+    story = story_in(Status.CHANGES_REQUESTED, author=author, reviewer=people["outreach"])
+
+    log_in(phone_page, "anna")
+    for url in ("/", "/stories/", "/stories/new/", f"/stories/{story.pk}/", f"/stories/{story.pk}/edit/"):
+        phone_page.goto(url)
+        assert phone_page.locator("html").get_attribute("lang") == "de"
+        assert sideways(phone_page) <= 0, url
+
+    phone_page.context.clear_cookies()
+    log_in(phone_page, "mira")
+    for url in ("/", "/review/", f"/stories/{story.pk}/", "/instagram/"):
+        phone_page.goto(url)
+        assert sideways(phone_page) <= 0, url
+
+
+def test_the_review_queue_filters_fold_away_on_a_phone(phone_page: Any, people: dict[str, Any]) -> None:
+    story_in(Status.SUBMITTED, author=people["contributor"].contributor, title="Muon tomography of a pyramid")
+    log_in(phone_page, "mira")
+    phone_page.goto("/review/")
+
+    assert not phone_page.get_by_label("Objective").is_visible()
+    assert phone_page.get_by_role("link", name="Muon tomography of a pyramid").is_visible()
+
+    phone_page.get_by_role("button", name="Show the filters").click()
+    phone_page.get_by_label("Objective").select_option(label="Training")
+    phone_page.get_by_role("button", name="Filter", exact=True).click()
+    phone_page.wait_for_load_state()
+
+    # The filters that are set stay in view, with what they found.
+    assert phone_page.get_by_label("Objective").is_visible()
+    assert phone_page.get_by_text("No stories match these filters.").is_visible()
+
+
+def test_a_reviewer_on_a_phone_jumps_to_the_actions(phone_page: Any, people: dict[str, Any]) -> None:
+    story = story_in(Status.SUBMITTED, author=people["contributor"].contributor)
+    log_in(phone_page, "mira")
+    phone_page.goto(f"/stories/{story.pk}/")
+
+    heading = phone_page.get_by_role("heading", name="What you can do")
+    assert heading.bounding_box()["y"] > 844  # below the fold, past the preview
+
+    phone_page.get_by_role("link", name="What you can do").click()
+
+    # Bootstrap scrolls smoothly.
+    wait_until(lambda: 0 <= heading.bounding_box()["y"] < 100, timeout=5)
+    assert phone_page.get_by_role("button", name="Take for review").is_visible()
