@@ -8,6 +8,8 @@ from typing import Any, cast
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +39,12 @@ CAPTION_INPUT_MAX = 20_000
 
 def _label(field: str) -> Any:
     return capfirst(cast(Any, Story._meta.get_field(field)).verbose_name)
+
+
+def _help_text(message: Any, **values: Any) -> Any:
+    """A help text with numbers in it, formatted when shown: `gettext_lazy(...) % values` would
+    freeze it in the language active at import (English). Callable values are called then too."""
+    return lazy(lambda: str(message) % {k: v() if callable(v) else v for k, v in values.items()}, str)()
 
 
 class _NoTagHelper(FormHelper):
@@ -75,11 +83,15 @@ class StoryForm(forms.Form):
         required=False,
         max_length=CAPTION_INPUT_MAX,
         widget=forms.Textarea(attrs={"rows": 6, "data-caption-input": ""}),
-        help_text=_(
-            "Up to %(chars)s characters, %(tags)s hashtags and %(mentions)s @-mentions. "
-            "Only the first lines show before “… more”."
-        )
-        % {"chars": f"{CAPTION_MAX_CHARS:,}", "tags": MAX_HASHTAGS, "mentions": MAX_MENTIONS},
+        help_text=_help_text(
+            _(
+                "Up to %(chars)s characters, %(tags)s hashtags and %(mentions)s @-mentions. "
+                "Only the first lines show before “… more”."
+            ),
+            chars=lambda: number_format(CAPTION_MAX_CHARS, force_grouping=True),
+            tags=MAX_HASHTAGS,
+            mentions=MAX_MENTIONS,
+        ),
     )
     co_authors = ContributorChoiceField(
         label=_label("co_authors"),
@@ -195,8 +207,9 @@ class PhotosForm(forms.Form):
     photos = PhotosField(
         label=_("Add photos"),
         required=False,
-        help_text=_("JPEG, PNG, WebP or HEIC (from a phone), up to %(max)d photos per story.")
-        % {"max": MAX_IMAGES},
+        help_text=_help_text(
+            _("JPEG, PNG, WebP or HEIC (from a phone), up to %(max)d photos per story."), max=MAX_IMAGES
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -212,8 +225,10 @@ class ImageForm(forms.Form):
         required=False,
         max_length=ALT_TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Describe the photo for people who cannot see it (up to %(max)d characters).")
-        % {"max": ALT_TEXT_MAX_CHARS},
+        help_text=_help_text(
+            _("Describe the photo for people who cannot see it (up to %(max)d characters)."),
+            max=ALT_TEXT_MAX_CHARS,
+        ),
     )
     no_identifiable_person = forms.BooleanField(required=False)
     person_name = forms.CharField(required=False, max_length=200)

@@ -51,6 +51,8 @@ class Audit:
     h1_count: int = 0
     problems: list[str] = field(default_factory=list)
     ui_texts: list[str] = field(default_factory=list)
+    # Every other run of text (help texts, paragraphs), for the catalogue check.
+    texts: list[str] = field(default_factory=list)
 
 
 class PageReader(HTMLParser):
@@ -63,6 +65,7 @@ class PageReader(HTMLParser):
         self.ids: set[str] = set()
         self.fields: list[tuple[str, dict[str, str | None]]] = []
         self.fragments: list[str] = []
+        self.other_language: list[str] = []  # open elements marked as another language
         self.label_depth = 0
         self.template_depth = 0
         self.skip_depth = 0  # <script>, <style>
@@ -80,6 +83,8 @@ class PageReader(HTMLParser):
             return
         if attrs.get("id"):
             self.ids.add(attrs["id"] or "")
+        if tag != "html" and attrs.get("lang") and attrs["lang"] != self.audit.lang:
+            self.other_language.append(tag)
         if tag == "html":
             self.audit.lang = attrs.get("lang")
         elif tag == "h1":
@@ -118,6 +123,8 @@ class PageReader(HTMLParser):
             return
         if self.template_depth:
             return
+        if self.other_language and self.other_language[-1] == tag:
+            self.other_language.pop()
         if tag == "label":
             self.label_depth = max(0, self.label_depth - 1)
         for index in range(len(self.open) - 1, -1, -1):
@@ -137,6 +144,9 @@ class PageReader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.skip_depth or self.template_depth:
             return
+        text = " ".join(data.split())
+        if text and not self.other_language:
+            self.audit.texts.append(text)
         for element in self.open:
             element[2].append(data)
 
@@ -175,28 +185,44 @@ def untranslated(texts: list[str]) -> list[str]:
 
 # Interface words that German spells the same way.
 SAME_IN_GERMAN = {
-    "Story",
-    "Status",
-    "Format",
-    "Filter",
-    "Instagram",
-    "Admin",
-    "cmsatdesy",
-    "@cmsatdesy",
-    "Format*",
-}
+    "Story", "Status", "Status:", "Format", "Format*", "Filter", "Reel", "Postdoc",
+    "Instagram", "Admin", "cmsatdesy", "@cmsatdesy",
+}  # fmt: skip
+PROJECT_APPS = ("contributors", "stories", "instagram", "scheduling", "analytics", "auth")
+
+
+def content() -> list[str]:
+    """What people typed or the system stored (titles, captions, names, file names): the same
+    in every language, so never a sign of a missing translation."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.db import models
+
+    found = []
+    for model in apps.get_models():
+        if model._meta.app_label not in PROJECT_APPS:
+            continue
+        fields = [
+            f.name for f in model._meta.concrete_fields if isinstance(f, (models.CharField, models.TextField))
+        ]
+        for row in model._default_manager.values_list(*fields):
+            found += [value for value in row if value and len(value) > 5]
+    # Names as pages show them.
+    found += [user.get_full_name() for user in get_user_model().objects.all() if user.get_full_name()]
+    return found
 
 
 def same_in_both(english: Audit, german: Audit) -> list[str]:
-    """Interface texts a German page shows exactly as the English one: words nobody marked for
-    translation. Stories' titles and people's names are content, the same in every language."""
-    from stories.models import Story
-
-    content = [title for title in Story.objects.values_list("title", flat=True) if title]
+    """Texts a German page shows exactly as the English one, other than content and words
+    German shares: strings nobody marked for translation, or formatted before the language
+    was known."""
+    stored = content()
     return sorted(
         text
-        for text in set(english.ui_texts) & set(german.ui_texts)
-        if text not in SAME_IN_GERMAN and not any(title in text for title in content)
+        for text in set(english.ui_texts + english.texts) & set(german.ui_texts + german.texts)
+        if re.search(r"[A-Za-z]{2}", text)
+        and text not in SAME_IN_GERMAN
+        and not any(value in text for value in stored)
     )
 
 
@@ -206,7 +232,8 @@ def check_both(url: str, english: Client, german: Client, *, status: int = 200) 
         for client, language in ((english, "en"), (german, "de"))
     ]
     if audits[0] and audits[1]:
-        assert not same_in_both(audits[0], audits[1]), f"{url}: the same in English and German"
+        same = same_in_both(audits[0], audits[1])
+        assert not same, f"{url}: the same in English and German: {same}"
 
 
 def client_for(people: dict[str, Any], role: str, language: str) -> Client:
@@ -233,7 +260,9 @@ def check_page(client: Client, url: str, language: str, *, status: int = 200) ->
     if audit.lang != language:
         problems.append(f'<html lang="{audit.lang}">, expected "{language}"')
     if language == "de":
-        problems += [f"English in the German page: {text!r}" for text in untranslated(audit.ui_texts)]
+        problems += [
+            f"English in the German page: {text!r}" for text in untranslated(audit.ui_texts + audit.texts)
+        ]
     assert not problems, f"{url} ({language}):\n  " + "\n  ".join(problems)
     return audit
 
@@ -362,3 +391,11 @@ def test_the_reader_finds_what_a_screen_reader_would_trip_over() -> None:
         "2 <h1> elements, expected one",
     ]
     assert untranslated(["My stories", "Unknown words here"]) == ["My stories"]
+
+
+def test_help_texts_with_numbers_follow_the_readers_language(people: dict[str, Any]) -> None:
+    german = client_for(people, "contributor", "de").get(reverse("stories:new")).content.decode()
+    english = client_for(people, "contributor", "en").get(reverse("stories:new")).content.decode()
+
+    assert "Bis zu 2.200 Zeichen, 30 Hashtags und 20 @-Erwähnungen." in german
+    assert "Up to 2,200 characters, 30 hashtags and 20 @-mentions." in english
