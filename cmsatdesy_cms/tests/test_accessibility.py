@@ -363,7 +363,7 @@ def test_the_main_navigation_is_german_for_a_german_scientist(people: dict[str, 
 
     for english, german in [
         ("My stories", "Meine Geschichten"),
-        ("Tell a story", "Erzähl eine Geschichte"),
+        ("Tell a story", "Geschichte erzählen"),
         ("My profile", "Mein Profil"),
         ("Log out", "Abmelden"),
     ]:

@@ -517,7 +517,7 @@ def test_the_story_form_and_its_script_strings_are_in_german() -> None:
     finally:
         # The request leaves German active in this thread; later tests expect English.
         translation.deactivate()
-    assert "Erzähl eine Geschichte" in page
+    assert "Geschichte erzählen" in page
     assert "Fotos hinzufügen" in page
     assert "Entwurf speichern" in page
     assert "Nach oben" in catalogue
