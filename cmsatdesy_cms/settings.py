@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import environ
@@ -47,11 +48,11 @@ def _test_rsa_key() -> str:
     ).decode()
 
 
-def generated_secret(name: str, make: object) -> str:
+def generated_secret(name: str, make: Callable[[], str]) -> str:
     """A development secret kept in ``var/`` so that sessions survive restarts."""
     path = VAR_DIR / name
     if not path.exists():
-        path.write_text(make())  # type: ignore[operator]
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 
