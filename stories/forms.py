@@ -217,8 +217,103 @@ class PhotosForm(forms.Form):
         self.helper = _NoTagHelper()
 
 
+# Blank person rows offered per photo; JavaScript adds more, up to the cap per save (which also
+# keeps a full carousel well under the request's field limit).
+PERSON_ROWS = 3
+MAX_PEOPLE_PER_SAVE = 20
+# Stands for the person's number in the row the page copies when "Add another person" is pressed.
+PERSON_NUMBER_PLACEHOLDER = "__number__"
+
+
+class PersonForm(forms.Form):
+    """One person shown in a photo and their consent. A row left empty is no person."""
+
+    name = forms.CharField(required=False, max_length=200)
+    contact = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text=_("E-mail or phone number, to reach them if anything changes."),
+    )
+    consent_wording = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        initial=DEFAULT_CONSENT_WORDING,
+    )
+    consent_recorded = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, photo_number: int, first_number: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        person = str(first_number + int(index)) if index.isdigit() else PERSON_NUMBER_PLACEHOLDER
+        labels = {
+            "name": _("Name of person %(person)s in photo %(number)d"),
+            "contact": _("Their contact (person %(person)s, photo %(number)d)"),
+            "consent_wording": _("Wording they agreed to (person %(person)s, photo %(number)d)"),
+            "consent_recorded": _("I have recorded their consent (person %(person)s, photo %(number)d)"),
+        }
+        for name, label in labels.items():
+            self.fields[name].label = label % {"person": person, "number": photo_number}
+        self.fields["name"].widget.attrs["autocomplete"] = "off"
+        self.fields["contact"].widget.attrs["autocomplete"] = "off"
+
+    def is_blank(self) -> bool:
+        """Nothing that names or reaches a person, and no consent ticked; the wording alone
+        (filled in for everyone) does not make a person."""
+        data = self.cleaned_data
+        return not (
+            data.get("name", "").strip() or data.get("contact", "").strip() or data.get("consent_recorded")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.errors or self.is_blank():
+            return data
+        if not data.get("name", "").strip():
+            if data.get("consent_recorded"):
+                self.add_error("name", _("Give the name of the person whose consent you recorded."))
+            else:
+                self.add_error("name", _("Give the name of the person shown."))
+        if not data.get("consent_wording", "").strip():
+            self.add_error("consent_wording", _("Record the wording the person agreed to."))
+        if not data.get("consent_recorded"):
+            self.add_error(
+                "consent_recorded",
+                _("Confirm that you have recorded this person's consent, or empty this row for now."),
+            )
+        return data
+
+
+class BasePersonFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        # The formset fills in %(num)d (the cap) itself.
+        "too_many_forms": _("Add at most %(num)d people to a photo at a time; save, then add more."),
+    }
+
+    def people(self) -> list[PersonForm]:
+        """The rows that name a person (call after is_valid)."""
+        return [form for form in self.forms if form.cleaned_data and not form.is_blank()]
+
+
+PersonFormSet = cast(
+    type[BasePersonFormSet],
+    forms.formset_factory(
+        PersonForm,
+        formset=BasePersonFormSet,
+        extra=PERSON_ROWS,
+        max_num=MAX_PEOPLE_PER_SAVE,
+        absolute_max=MAX_PEOPLE_PER_SAVE,
+        validate_max=True,
+    ),
+)
+
+
 class ImageForm(forms.Form):
-    """Alt text, position, the people shown and their consent, for one photo of the story."""
+    """Alt text, position, the people shown and their consent, for one photo of the story.
+
+    The people are rows of a formset (`self.people`), several per save; empty rows are ignored.
+    """
 
     position = forms.IntegerField(min_value=1, max_value=MAX_IMAGES)
     alt_text = forms.CharField(
@@ -231,21 +326,9 @@ class ImageForm(forms.Form):
         ),
     )
     no_identifiable_person = forms.BooleanField(required=False)
-    person_name = forms.CharField(required=False, max_length=200)
-    person_contact = forms.CharField(
-        required=False,
-        max_length=300,
-        help_text=_("E-mail or phone number, to reach them if anything changes."),
-    )
-    consent_wording = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-    )
-    consent_recorded = forms.BooleanField(required=False)
     remove = forms.BooleanField(required=False)
 
-    def __init__(self, *args: Any, image: StoryImage, number: int, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *args: Any, image: StoryImage, number: int, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"image-{image.pk}")
         kwargs.setdefault(
             "initial",
@@ -253,54 +336,59 @@ class ImageForm(forms.Form):
                 "position": number,
                 "alt_text": image.alt_text,
                 "no_identifiable_person": image.no_identifiable_person,
-                "consent_wording": DEFAULT_CONSENT_WORDING,
             },
         )
-        super().__init__(*args, **kwargs)
+        super().__init__(data, *args, **kwargs)
         self.image = image
         self.number = number
         labels = {
             "position": _("Position of photo %(number)d"),
             "alt_text": _("Alt text for photo %(number)d"),
             "no_identifiable_person": _("Nobody can be recognised in photo %(number)d"),
-            "person_name": _("Name of a person shown in photo %(number)d"),
-            "person_contact": _("Their contact (photo %(number)d)"),
-            "consent_wording": _("Wording they agreed to (photo %(number)d)"),
-            "consent_recorded": _("I have recorded their consent (photo %(number)d)"),
             "remove": _("Remove photo %(number)d from the story"),
         }
         for name, label in labels.items():
             self.fields[name].label = label % {"number": number}
         self.fields["position"].widget.attrs.update({"data-position": "", "inputmode": "numeric"})
+        people_prefix = f"{self.prefix}-people"
+        if data is not None and f"{people_prefix}-TOTAL_FORMS" not in data:
+            # A page from before people came in rows (or a hand-made request): no people rows.
+            data = data.copy()
+            data[f"{people_prefix}-TOTAL_FORMS"] = "0"
+            data[f"{people_prefix}-INITIAL_FORMS"] = "0"
+        # Rows are numbered after the people already recorded, so every label on the page differs.
+        self.people = PersonFormSet(
+            data,
+            prefix=people_prefix,
+            form_kwargs={"photo_number": number, "first_number": len(image.people.all()) + 1},
+        )
+
+    def new_people(self) -> list[PersonForm]:
+        """The rows that name a person (call after is_valid)."""
+        return self.people.people() if self.people.is_valid() else []
 
     def has_person(self) -> bool:
-        data = self.cleaned_data
-        return bool(data.get("person_name", "").strip() or data.get("person_contact", "").strip())
+        return bool(self.new_people())
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if self.errors or data.get("remove"):
             return data
-        if self.has_person():
-            if not data.get("person_name", "").strip():
-                self.add_error("person_name", _("Give the name of the person shown."))
-            if not data.get("consent_wording", "").strip():
-                self.add_error("consent_wording", _("Record the wording the person agreed to."))
-            if not data.get("consent_recorded"):
-                self.add_error(
-                    "consent_recorded",
-                    _(
-                        "Confirm that you have recorded this person's consent, or leave the person out for now."
-                    ),
+        if not self.people.is_valid():
+            self.add_error(
+                None,
+                _(
+                    "Some people added to photo %(number)d are incomplete; see the marked rows. "
+                    "Empty a row to leave that person out."
                 )
-            if data.get("no_identifiable_person"):
-                self.add_error(
-                    "no_identifiable_person",
-                    _("You named a person shown in this photo; untick “nobody can be recognised”."),
-                )
-        elif data.get("consent_recorded"):
-            self.add_error("person_name", _("Give the name of the person whose consent you recorded."))
+                % {"number": self.number},
+            )
+        elif self.has_person() and data.get("no_identifiable_person"):
+            self.add_error(
+                "no_identifiable_person",
+                _("You named a person shown in this photo; untick “nobody can be recognised”."),
+            )
         return data
 
 

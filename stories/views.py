@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -271,16 +272,10 @@ def _apply_image_forms(
                 alt_text=data["alt_text"],
                 no_identifiable_person=data["no_identifiable_person"] and not form.has_person(),
             )
-            if form.has_person():
-                services.person_add(
-                    image=image,
-                    user=request.user,
-                    name=data["person_name"],
-                    contact=data["person_contact"],
-                    consent_wording=data["consent_wording"],
-                )
         except services.InvalidInput as exc:
-            _errors_to_form(form, exc, {"name": "person_name", "contact": "person_contact"})
+            _errors_to_form(form, exc)
+            outcome.ok = False
+        if not _add_people(request, form):
             outcome.ok = False
         order.append((data["position"], form.number, image.pk))
     wanted = [pk for _wanted, _shown, pk in sorted(order)]
@@ -291,6 +286,31 @@ def _apply_image_forms(
         except services.InvalidInput as exc:
             messages.error(request, str(exc.message))
             outcome.ok = False
+
+
+def _add_people(request: HttpRequest, form: ImageForm) -> bool:
+    """Record every person named in the photo's rows, all or none: a refused row is marked on
+    the page with everything typed, and saving again must not record the others twice."""
+    row: Any = None
+    try:
+        with transaction.atomic():
+            for row in form.new_people():
+                services.person_add(
+                    image=form.image,
+                    user=request.user,
+                    name=row.cleaned_data["name"],
+                    contact=row.cleaned_data["contact"],
+                    consent_wording=row.cleaned_data["consent_wording"],
+                )
+    except services.InvalidInput as exc:
+        _errors_to_form(row, exc)
+        form.add_error(
+            None,
+            _("The people added to photo %(number)d were not saved; see the marked row.")
+            % {"number": form.number},
+        )
+        return False
+    return True
 
 
 def _errors_to_form(form: Any, exc: services.InvalidInput, renames: dict[str, str] | None = None) -> None:

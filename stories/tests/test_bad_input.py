@@ -203,7 +203,9 @@ def edit_data(story: Story, **changes: Any) -> dict[str, Any]:
     for number, image in enumerate(story.images.order_by("position", "pk"), start=1):
         data[f"image-{image.pk}-position"] = number
         data[f"image-{image.pk}-alt_text"] = image.alt_text
-        data[f"image-{image.pk}-consent_wording"] = str(DEFAULT_CONSENT_WORDING)
+        data[f"image-{image.pk}-people-TOTAL_FORMS"] = 1
+        data[f"image-{image.pk}-people-INITIAL_FORMS"] = 0
+        data[f"image-{image.pk}-people-0-consent_wording"] = str(DEFAULT_CONSENT_WORDING)
     data.update(changes)
     return data
 
@@ -222,10 +224,12 @@ def test_script_in_every_text_field_is_stored_as_text_and_escaped_on_every_page(
             caption=f"Caption {SCRIPT}",
             **{
                 prefix + "alt_text": f"Alt {SCRIPT}",
-                prefix + "person_name": f"Name {SCRIPT}",
-                prefix + "person_contact": f"{SCRIPT}@desy.de",
-                prefix + "consent_wording": f"Wording {SCRIPT}",
-                prefix + "consent_recorded": "on",
+                prefix + "people-TOTAL_FORMS": "1",
+                prefix + "people-INITIAL_FORMS": "0",
+                prefix + "people-0-name": f"Name {SCRIPT}",
+                prefix + "people-0-contact": f"{SCRIPT}@desy.de",
+                prefix + "people-0-consent_wording": f"Wording {SCRIPT}",
+                prefix + "people-0-consent_recorded": "on",
             },
         ),
     )

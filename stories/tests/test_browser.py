@@ -6,9 +6,11 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from contributors.testing import log_in
 from stories.captions import count_chars, count_hashtags, count_mentions
+from stories.forms import DEFAULT_CONSENT_WORDING
 from stories.models import PersonShown, Status, Story
 from stories.tests.factories import photo_bytes, story_in
 
@@ -43,9 +45,9 @@ def test_scientist_submits_a_carousel_and_a_reviewer_approves_it_after_one_round
 
     # Alt texts and consent, photo by photo; then off to the team.
     page.get_by_label("Alt text for photo 1").fill("Lea at the control room screens at night.")
-    page.get_by_label("Name of a person shown in photo 1").fill("Lea Novak")
-    page.get_by_label("Their contact (photo 1)").fill("lea.novak@desy.de")
-    page.get_by_label("I have recorded their consent (photo 1)").check()
+    page.get_by_label("Name of person 1 in photo 1").fill("Lea Novak")
+    page.get_by_label("Their contact (person 1, photo 1)").fill("lea.novak@desy.de")
+    page.get_by_label("I have recorded their consent (person 1, photo 1)").check()
     page.get_by_label("Alt text for photo 2").fill("The open CMS detector.")
     page.get_by_label("Nobody can be recognised in photo 2").check()
     page.get_by_role("button", name="Save and submit for review").click()
@@ -93,6 +95,42 @@ def test_scientist_submits_a_carousel_and_a_reviewer_approves_it_after_one_round
     switch_user(page, "anna")
     page.goto("/stories/")
     assert page.get_by_text("Approved", exact=True).is_visible()
+
+
+def test_scientist_adds_two_people_to_one_photo_in_one_save(phone_page: Any, people: dict[str, Any]) -> None:
+    page = phone_page
+    log_in(page, "anna")
+    page.goto("/stories/new/")
+    page.get_by_label("Title").fill("Our group at the detector")
+    page.get_by_label("Objective").select_option(label="Recruitment")
+    page.get_by_label("Add photos").set_input_files([photo_file("group.jpg")])
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state()
+
+    page.get_by_label("Name of person 1 in photo 1").fill("Lea Novak")
+    page.get_by_label("Their contact (person 1, photo 1)").fill("lea.novak@desy.de")
+    page.get_by_label("I have recorded their consent (person 1, photo 1)").check()
+    page.get_by_label("Name of person 2 in photo 1").fill("Jonas Weber")
+    page.get_by_label("Wording they agreed to (person 2, photo 1)").fill("Ja, mit meinem Namen.")
+    page.get_by_label("I have recorded their consent (person 2, photo 1)").check()
+    # Three rows are offered; one more comes with the button, ready to type in (and left empty).
+    assert page.get_by_label("Name of person 4 in photo 1").count() == 0
+    page.get_by_role("button", name="Add another person to photo 1").click()
+    expect(page.get_by_label("Name of person 4 in photo 1")).to_be_focused()
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_text("Saved.").is_visible()
+    recorded = list(PersonShown.objects.order_by("pk"))
+    assert [(p.name, p.contact, p.consent_wording) for p in recorded] == [
+        ("Lea Novak", "lea.novak@desy.de", str(DEFAULT_CONSENT_WORDING)),
+        ("Jonas Weber", "", "Ja, mit meinem Namen."),
+    ]
+    assert all(p.consent_recorded_by == people["contributor"] for p in recorded)
+    assert page.get_by_text("Lea Novak — consent recorded").is_visible()
+    assert page.get_by_text("Jonas Weber — consent recorded").is_visible()
+    # Empty rows for more people follow the two now recorded.
+    assert page.get_by_label("Name of person 3 in photo 1").input_value() == ""
 
 
 CAPTIONS = [

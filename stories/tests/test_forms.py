@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from contributors.tests.factories import contributor_user
-from stories.forms import CropForm, ImageForm, StoryForm
-from stories.tests.factories import StoryImageFactory
+from stories.forms import MAX_PEOPLE_PER_SAVE, CropForm, ImageForm, StoryForm
+from stories.tests.factories import PersonShownFactory, StoryImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,37 +52,107 @@ def test_the_author_is_not_offered_as_their_own_co_author() -> None:
     assert other.contributor in offered and user.contributor not in offered
 
 
-def image_form(**data: str) -> ImageForm:
+def image_form(*people: dict[str, str], **data: str) -> ImageForm:
+    """One photo's form as posted, with a person row per dict (the rest of the rows empty)."""
     image = StoryImageFactory(no_identifiable_person=False)
-    prefixed = {f"image-{image.pk}-{key}": value for key, value in {"position": "1", **data}.items()}
+    fields: dict[str, str] = {"position": "1", **data, "people-TOTAL_FORMS": "3", "people-INITIAL_FORMS": "0"}
+    for index, row in enumerate(people):
+        fields.update({f"people-{index}-{key}": value for key, value in row.items()})
+    prefixed = {f"image-{image.pk}-{key}": value for key, value in fields.items()}
     return ImageForm(prefixed, image=image, number=1)
 
 
+def row_errors(form: ImageForm, index: int) -> set[str]:
+    return set(form.people.forms[index].errors)
+
+
 def test_a_person_shown_needs_recorded_consent_and_wording() -> None:
-    form = image_form(person_name="Lea", consent_wording="")
+    form = image_form({"name": "Lea", "consent_wording": ""})
     assert not form.is_valid()
-    assert set(form.errors) == {"consent_wording", "consent_recorded"}
-    assert image_form(person_name="Lea", consent_wording="I agree.", consent_recorded="on").is_valid()
+    assert row_errors(form, 0) == {"consent_wording", "consent_recorded"}
+    assert image_form({"name": "Lea", "consent_wording": "I agree.", "consent_recorded": "on"}).is_valid()
+
+
+def test_empty_rows_are_no_people_and_the_wording_alone_is_no_person() -> None:
+    form = image_form({}, {"consent_wording": "I agree."}, {"name": "  "})
+    assert form.is_valid(), form.errors
+    assert not form.has_person()
+
+
+def test_several_people_are_read_from_one_photo_form() -> None:
+    form = image_form(
+        {"name": "Lea", "consent_wording": "I agree.", "consent_recorded": "on"},
+        {},
+        {"name": "Jonas", "contact": "jonas@desy.de", "consent_wording": "Ja.", "consent_recorded": "on"},
+    )
+    assert form.is_valid(), form.errors
+    assert [row.cleaned_data["name"] for row in form.new_people()] == ["Lea", "Jonas"]
+
+
+def test_a_half_filled_row_marks_that_row_and_the_photo() -> None:
+    form = image_form(
+        {"name": "Lea", "consent_wording": "I agree.", "consent_recorded": "on"},
+        {"contact": "jonas@desy.de", "consent_wording": "I agree."},
+    )
+    assert not form.is_valid()
+    assert not form.people.forms[0].errors
+    assert row_errors(form, 1) == {"name", "consent_recorded"}
+    assert "Some people added to photo 1 are incomplete" in form.non_field_errors()[0]
+    assert form.new_people() == []
+
+
+def test_more_rows_than_the_cap_per_save_are_refused_with_a_message() -> None:
+    image = StoryImageFactory(no_identifiable_person=False)
+    data = {
+        f"image-{image.pk}-position": "1",
+        f"image-{image.pk}-people-TOTAL_FORMS": str(MAX_PEOPLE_PER_SAVE + 1),
+    }
+    form = ImageForm(data, image=image, number=1)
+    assert not form.is_valid()
+    assert form.people.non_form_errors() == [
+        f"Add at most {MAX_PEOPLE_PER_SAVE} people to a photo at a time; save, then add more."
+    ]
+
+
+def test_a_photo_form_without_person_rows_reads_as_no_people() -> None:
+    image = StoryImageFactory(no_identifiable_person=False)
+    form = ImageForm({f"image-{image.pk}-position": "1"}, image=image, number=1)
+    assert form.is_valid(), form.errors
+    assert not form.has_person()
 
 
 def test_naming_a_person_and_saying_nobody_is_recognisable_contradict() -> None:
     form = image_form(
-        person_name="Lea", consent_wording="I agree.", consent_recorded="on", no_identifiable_person="on"
+        {"name": "Lea", "consent_wording": "I agree.", "consent_recorded": "on"}, no_identifiable_person="on"
     )
     assert not form.is_valid()
     assert "no_identifiable_person" in form.errors
 
 
 def test_recorded_consent_without_a_name_asks_for_the_name() -> None:
-    form = image_form(consent_recorded="on", consent_wording="I agree.")
+    form = image_form({"consent_recorded": "on", "consent_wording": "I agree."})
     assert not form.is_valid()
-    assert "person_name" in form.errors
+    assert form.people.forms[0].errors["name"] == ["Give the name of the person whose consent you recorded."]
 
 
-def test_labels_name_the_photo_so_each_field_is_found_by_its_label() -> None:
+def test_labels_name_the_photo_and_the_person_so_each_field_is_found_by_its_label() -> None:
     form = image_form()
     assert form.fields["alt_text"].label == "Alt text for photo 1"
-    assert form.fields["consent_recorded"].label == "I have recorded their consent (photo 1)"
+    labels = [row.fields["consent_recorded"].label for row in form.people.forms]
+    assert labels == [f"I have recorded their consent (person {n}, photo 1)" for n in (1, 2, 3)]
+    assert form.people.forms[1].fields["name"].label == "Name of person 2 in photo 1"
+    # The row the page copies for "Add another person" carries a placeholder for the number.
+    assert form.people.empty_form.fields["name"].label == "Name of person __number__ in photo 1"
+
+
+def test_new_rows_are_numbered_after_the_people_already_recorded() -> None:
+    image = StoryImageFactory(no_identifiable_person=False)
+    PersonShownFactory(image=image)
+    PersonShownFactory(image=image)
+    form = ImageForm(image=image, number=2)
+    assert [row.fields["name"].label for row in form.people.forms] == [
+        f"Name of person {n} in photo 2" for n in (3, 4, 5)
+    ]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from contributors.tests.factories import PublicationFactory, contributor_user, outreach_user, science_user
 from stories import services
-from stories.forms import DEFAULT_CONSENT_WORDING
+from stories.forms import DEFAULT_CONSENT_WORDING, PERSON_ROWS
 from stories.models import Comment, Format, PersonShown, Status, Story, StoryImage
 from stories.tests.factories import PersonShownFactory, StoryFactory, StoryImageFactory, story_in, upload
 
@@ -38,17 +39,32 @@ def story_fields(**overrides: Any) -> dict[str, Any]:
     return fields
 
 
+def people_rows(prefix: str, people: list[dict[str, Any]]) -> dict[str, Any]:
+    """The person rows of one photo as the page posts them: typed rows first, then the empty
+    ones the page offers (with the consent wording filled in)."""
+    total = max(PERSON_ROWS, len(people))
+    data: dict[str, Any] = {prefix + "people-TOTAL_FORMS": total, prefix + "people-INITIAL_FORMS": 0}
+    for index in range(total):
+        row = {"name": "", "contact": "", "consent_wording": str(DEFAULT_CONSENT_WORDING)}
+        row.update(people[index] if index < len(people) else {})
+        for key, value in row.items():
+            data[f"{prefix}people-{index}-{key}"] = value
+    return data
+
+
 def image_fields(story: Story, **per_image: dict[str, Any]) -> dict[str, Any]:
-    """The photo part of the edit form as the page renders it, with changes per position."""
+    """The photo part of the edit form as the page renders it, with changes per position
+    (`people` is a list of typed person rows)."""
     data: dict[str, Any] = {"version": story.version}
     for number, image in enumerate(story.images.order_by("position", "pk"), start=1):
         prefix = f"image-{image.pk}-"
+        changes = dict(per_image.get(f"photo{number}", {}))
         data[prefix + "position"] = number
         data[prefix + "alt_text"] = image.alt_text
-        data[prefix + "consent_wording"] = str(DEFAULT_CONSENT_WORDING)
+        data.update(people_rows(prefix, changes.pop("people", [])))
         if image.no_identifiable_person:
             data[prefix + "no_identifiable_person"] = "on"
-        for key, value in per_image.get(f"photo{number}", {}).items():
+        for key, value in changes.items():
             if value is None:
                 data.pop(prefix + key, None)
             else:
@@ -123,9 +139,7 @@ def test_alt_text_and_consent_are_saved_with_the_recording_user() -> None:
         photos={
             "photo1": {
                 "alt_text": "Lea at the control room screens.",
-                "person_name": "Lea Novak",
-                "person_contact": "lea@desy.de",
-                "consent_recorded": "on",
+                "people": [{"name": "Lea Novak", "contact": "lea@desy.de", "consent_recorded": "on"}],
             },
             "photo2": {"alt_text": "The detector at night.", "no_identifiable_person": "on"},
         },
@@ -145,11 +159,82 @@ def test_a_person_without_recorded_consent_is_not_saved_and_the_typing_stays() -
     author = contributor_user()
     story = StoryFactory(author=author.contributor)
     StoryImageFactory(story=story, no_identifiable_person=False)
-    response = edit(client_for(author), story, photos={"photo1": {"person_name": "Max Mustermann"}})
+    response = edit(client_for(author), story, photos={"photo1": {"people": [{"name": "Max Mustermann"}]}})
     assert response.status_code == 200
     assert "Confirm that you have recorded" in response.content.decode()
     assert "Max Mustermann" in response.content.decode()
     assert not PersonShown.objects.exists()
+
+
+def test_three_people_are_added_to_one_photo_in_one_save() -> None:
+    author = contributor_user()
+    story = StoryFactory(author=author.contributor)
+    image = StoryImageFactory(story=story, no_identifiable_person=True)
+    group = [
+        {"name": "Lea Novak", "contact": "lea@desy.de", "consent_recorded": "on"},
+        {"name": "Jonas Weber", "contact": "", "consent_recorded": "on"},
+        {
+            "name": "Aylin Kaya",
+            "contact": "+49 40 8998 0",
+            "consent_recorded": "on",
+            "consent_wording": "Ja.",
+        },
+    ]
+    # One more row than the page offers without JavaScript, as "Add another person" makes it.
+    response = edit(
+        client_for(author),
+        story,
+        photos={"photo1": {"people": [*group, {}], "no_identifiable_person": None}},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    people = list(PersonShown.objects.filter(image=image).order_by("pk"))
+    assert [(p.name, p.contact, p.consent_wording) for p in people] == [
+        ("Lea Novak", "lea@desy.de", str(DEFAULT_CONSENT_WORDING)),
+        ("Jonas Weber", "", str(DEFAULT_CONSENT_WORDING)),
+        ("Aylin Kaya", "+49 40 8998 0", "Ja."),
+    ]
+    assert all(p.consent_recorded_by == author and p.consent_recorded_at for p in people)
+    image.refresh_from_db()
+    assert not image.no_identifiable_person
+    # The page offers new empty rows, numbered after the three recorded.
+    page = client_for(author).get(reverse("stories:edit", args=[story.pk])).content.decode()
+    assert "Name of person 4 in photo 1" in page
+    assert "Name of person 1 in photo 1" not in page
+
+
+def test_a_half_filled_person_row_is_marked_and_nothing_typed_is_lost() -> None:
+    author = contributor_user()
+    story = StoryFactory(author=author.contributor, format=Format.CAROUSEL)
+    first = StoryImageFactory(story=story, no_identifiable_person=False)
+    second = StoryImageFactory(story=story, no_identifiable_person=False)
+    response = edit(
+        client_for(author),
+        story,
+        caption="Kept caption",
+        photos={
+            "photo1": {
+                "alt_text": "Kept alt text",
+                "people": [
+                    {"name": "Lea Novak", "contact": "lea@desy.de", "consent_recorded": "on"},
+                    {"contact": "jonas@desy.de", "consent_recorded": "on"},
+                ],
+            },
+            "photo2": {"people": [{"name": "Aylin Kaya", "consent_recorded": "on"}]},
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    # The row without a name is marked; the photo says its people were not saved.
+    assert "Give the name of the person whose consent you recorded." in page
+    assert "Some people added to photo 1 are incomplete" in page
+    # Photo 1 records nobody (not even the complete row, so saving again adds no one twice);
+    # photo 2 was fine and is saved.
+    assert not PersonShown.objects.filter(image=first).exists()
+    assert list(PersonShown.objects.filter(image=second).values_list("name", flat=True)) == ["Aylin Kaya"]
+    for typed in ("Kept caption", "Kept alt text", "Lea Novak", "lea@desy.de", "jonas@desy.de"):
+        assert typed in page, typed
+    ticked = re.search(rf'<input[^>]*id="id_image-{first.pk}-people-1-consent_recorded"[^>]*>', page)
+    assert ticked and "checked" in ticked.group(0)
 
 
 def test_saving_and_submitting_sends_the_story_to_the_team() -> None:
