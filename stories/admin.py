@@ -96,7 +96,7 @@ class StoryImageAdmin(admin.ModelAdmin):
     list_select_related = ("story",)
     raw_id_fields = ("story",)
     # The original lives in private storage, which has no URL: link to the view that checks access.
-    exclude = ("original",)
+    exclude = ("original", "preview")
     readonly_fields = (
         "original_file",
         "original_width",

@@ -557,6 +557,32 @@ def make_rendition(
     return Rendition(content=content, width=out_width, height=out_height)
 
 
+PREVIEW_MAX_SIDE = 1200
+PREVIEW_QUALITY = 80
+
+
+def make_preview(fileobj: ImageSource, max_side: int = PREVIEW_MAX_SIDE) -> bytes:
+    """The whole upright photo as a small sRGB JPEG without metadata, for the crop tool.
+
+    Checked like an upload (ImageRejected otherwise); crop boxes are fractions, so they fit the
+    preview as they fit the original.
+    """
+    with _checked_image(fileobj) as (im, info):
+        if info.format == "JPEG":
+            im.draft(im.mode, (max_side, max_side))
+        _decode(im)
+        icc_profile = im.info.get("icc_profile")
+        if info.format != "HEIF":  # pillow-heif has rotated it already
+            ImageOps.exif_transpose(im, in_place=True)
+        image = _to_8bit(im)
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        image = _to_srgb(_flatten_on_white(image), icc_profile)
+        image.info = {}
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=PREVIEW_QUALITY)
+    return buffer.getvalue()
+
+
 def _draft_jpeg(im: Image.Image, scale: float) -> None:
     """Let libjpeg decode at 1/2, 1/4 or 1/8 size if that still leaves `scale` of the pixels.
 

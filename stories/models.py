@@ -138,6 +138,11 @@ def rendition_upload_to(instance: StoryImage, filename: str) -> str:
     return f"renditions/{uuid.uuid4().hex}.jpg"
 
 
+def preview_upload_to(instance: StoryImage, filename: str) -> str:
+    # Named after the original it shows, so a preview of an earlier original is recognised as such.
+    return f"previews/{Path(instance.original.name).stem}.jpg"
+
+
 class StoryQuerySet(models.QuerySet["Story"]):
     def visible_to(self, user: Any) -> StoryQuerySet:
         """Stories the user may open.
@@ -319,6 +324,15 @@ class StoryImage(models.Model):
     original_width = models.PositiveIntegerField(_("width of the original"), default=0)
     original_height = models.PositiveIntegerField(_("height of the original"), default=0)
     rendition = models.FileField(_("rendition"), upload_to=rendition_upload_to, blank=True, max_length=255)
+    # The whole upright photo, small, for the crop tool: made from the original once, when first
+    # asked for, so that nobody waits for a phone photo to be decoded again.
+    preview = models.FileField(
+        _("preview"),
+        upload_to=preview_upload_to,
+        storage=private_storage,
+        blank=True,
+        max_length=255,
+    )
     rendition_width = models.PositiveIntegerField(_("width of the rendition"), null=True, blank=True)
     rendition_height = models.PositiveIntegerField(_("height of the rendition"), null=True, blank=True)
     # The crop as fractions of the upright original; empty until the first rendition.
@@ -359,6 +373,15 @@ class StoryImage(models.Model):
         if any(value is None for value in values):
             return None
         return CropBox(x=self.crop_x, y=self.crop_y, width=self.crop_width, height=self.crop_height)  # type: ignore[arg-type]
+
+    @property
+    def preview_is_current(self) -> bool:
+        """A preview exists, and was made from the original the photo has now."""
+        if not self.preview or not self.original:
+            return False
+        made_from, current = Path(self.preview.name).stem, Path(self.original.name).stem
+        # Storage adds "_<random>" when the name is taken (another row sharing the original).
+        return made_from == current or made_from.startswith(current + "_")
 
     @property
     def is_ready(self) -> bool:

@@ -38,6 +38,7 @@ from .images import (
     crop_ratio,
     default_crop,
     inspect_image,
+    make_preview,
     make_rendition,
 )
 from .models import (
@@ -820,9 +821,39 @@ def image_make_rendition(*, image: StoryImage) -> StoryImage:
     return image
 
 
+def image_preview(*, image: StoryImage) -> str | None:
+    """The name of the photo's preview in private storage (see `StoryImage.preview`), made from
+    the original the first time it is asked for, and again once the original has changed.
+
+    None if the photo went away meanwhile. Raises ImageRejected if the original cannot be read.
+    """
+    storage = image.preview.storage
+    if image.preview_is_current and storage.exists(image.preview.name):
+        return image.preview.name
+    with image.original.open("rb") as original:
+        content = make_preview(original)
+    old_name = image.preview.name
+    image.preview.save("preview.jpg", ContentFile(content), save=False)
+    new_name = image.preview.name
+    # Compare-and-set: two first requests at once both make one; the first stored wins.
+    stored = StoryImage.objects.filter(pk=image.pk, original=image.original.name, preview=old_name).update(
+        preview=new_name
+    )
+    if not stored:
+        _delete_file(storage, new_name)
+        try:
+            image.refresh_from_db(fields=["original", "preview"])
+        except StoryImage.DoesNotExist:
+            return None
+        return image.preview.name if image.preview_is_current else None
+    if old_name:
+        _after_commit(_delete_file, storage, old_name)
+    return new_name
+
+
 def _delete_file(storage: Any, name: str) -> None:
     # Demo and benchmark rows share files; a file goes only when no row refers to it.
-    if StoryImage.objects.filter(Q(original=name) | Q(rendition=name)).exists():
+    if StoryImage.objects.filter(Q(original=name) | Q(rendition=name) | Q(preview=name)).exists():
         return
     try:
         storage.delete(name)
@@ -951,6 +982,7 @@ def image_remove(*, image: StoryImage, user: Any) -> None:
         names = [
             (image.original.storage, image.original.name),
             (image.rendition.storage, image.rendition.name),
+            (image.preview.storage, image.preview.name),
         ]
         image.delete()
         _renumber(current)

@@ -6,7 +6,6 @@ so guessing ids tells nothing) and the `can_*` helpers; the services check again
 
 from __future__ import annotations
 
-import io
 import mimetypes
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from PIL import Image, ImageOps
+from PIL import Image
 
 from contributors.models import Contributor
 from contributors.roles import roles_of
@@ -73,7 +72,6 @@ from .panels import story_panels
 
 QUEUE_PAGE_SIZE = 25
 MINE_PAGE_SIZE = 30
-PREVIEW_MAX_SIDE = 1200
 
 
 # ---------------------------------------------------------------------------------------------
@@ -869,21 +867,20 @@ def image_rendition(request: HttpRequest, pk: int, image_id: int) -> FileRespons
 
 @login_required
 @require_GET
-def image_preview(request: HttpRequest, pk: int, image_id: int) -> HttpResponse:
-    """The whole upright photo, small enough for a browser, for the crop tool (HEIC included)."""
+def image_preview(request: HttpRequest, pk: int, image_id: int) -> FileResponse:
+    """The whole upright photo, small enough for a browser, for the crop tool (HEIC included).
+    Decoded from the original once; afterwards the stored JPEG is sent as it is."""
     _story, image = _story_image(request, pk, image_id)
     if image.original_width * image.original_height > max_pixels():
         raise Http404
     try:
-        with image.original.open("rb") as handle, Image.open(handle) as im:
-            im.draft("RGB", (PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE))
-            picture = ImageOps.exif_transpose(im) if not image.original.name.endswith(".heic") else im.copy()
-            picture.thumbnail((PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE))
-            buffer = io.BytesIO()
-            picture.convert("RGB").save(buffer, "JPEG", quality=80)
+        name = services.image_preview(image=image)
+        if name is None:
+            raise Http404
+        handle = image.preview.storage.open(name, "rb")
     except (OSError, ValueError, ImageRejected, Image.DecompressionBombError):
         raise Http404 from None
-    response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
+    response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=300"
     return response
 
