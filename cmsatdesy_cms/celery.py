@@ -12,12 +12,5 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "record-worker-heartbeat": {"task": "cmsatdesy_cms.tasks.record_worker_heartbeat", "schedule": 60.0},
     "erase-expired-contacts": {"task": "stories.tasks.erase_expired_contacts", "schedule": 6 * 3600.0},
+    "refresh-instagram-token": {"task": "instagram.tasks.refresh_instagram_token", "schedule": 24 * 3600.0},
 }
-
-
-def add_periodic_task(name: str, task: str, schedule: float | object) -> None:
-    """Apps' tasks modules register their periodic work here (top layer, imported by nothing)."""
-    app.conf.beat_schedule[name] = {"task": task, "schedule": schedule}
-
-
-add_periodic_task("refresh-instagram-token", "instagram.tasks.refresh_instagram_token", 24 * 3600.0)

@@ -105,11 +105,6 @@ def test_the_daily_task_takes_no_token_and_refreshes(demo_account: Any, graph_em
     result = refresh_instagram_token.apply()
     assert result.get() == "refreshed"
     assert refresh_instagram_token.soft_time_limit and refresh_instagram_token.time_limit
-    from cmsatdesy_cms.celery import app
-
-    assert (
-        app.conf.beat_schedule["refresh-instagram-token"]["task"] == "instagram.tasks.refresh_instagram_token"
-    )
 
 
 def test_the_command_refreshes_when_forced(demo_account: Any, graph_emulator: Any) -> None:

@@ -197,10 +197,3 @@ def test_retention_counts_from_publication_when_it_is_known(settings: Any) -> No
         assert services.erase_expired_contacts() == 1
     person.refresh_from_db()
     assert person.contact == ""
-
-
-def test_retention_task_is_in_the_beat_schedule() -> None:
-    from cmsatdesy_cms.celery import app
-
-    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert "stories.tasks.erase_expired_contacts" in tasks

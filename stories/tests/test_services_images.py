@@ -13,6 +13,7 @@ from contributors.tests.factories import contributor_user, outreach_user
 from stories import services
 from stories.images import CropBox, ImageRejected, crop_ratio
 from stories.models import ImageState, Status, StoryImage, private_storage
+from stories.tasks import make_rendition
 from stories.tests import image_samples
 from stories.tests.factories import StoryFactory, story_in, upload
 
@@ -159,8 +160,7 @@ def test_large_photo_is_rendered_by_the_worker_task(
     django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    from cmsatdesy_cms.celery import app
-
+    app = make_rendition.app
     app.conf.task_always_eager = True
     try:
         story = StoryFactory()

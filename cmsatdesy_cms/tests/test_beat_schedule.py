@@ -1,0 +1,14 @@
+"""Periodic work the beat process wakes the workers up for."""
+
+from cmsatdesy_cms.celery import app
+
+
+def test_retention_task_is_in_the_beat_schedule() -> None:
+    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "stories.tasks.erase_expired_contacts" in tasks
+
+
+def test_token_refresh_runs_daily_from_the_beat_schedule() -> None:
+    assert (
+        app.conf.beat_schedule["refresh-instagram-token"]["task"] == "instagram.tasks.refresh_instagram_token"
+    )
