@@ -2,68 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 import requests
-from PIL import Image
 
 from graph_emulator import DEMO_IG_USER_ID, DEMO_TOKEN
 from graph_emulator.server import EmulatorHandle, start_emulator
+from graph_emulator.testing import MediaServer, jpeg
 
 SEED = 11
-
-
-def jpeg(width: int = 1080, height: int = 1350, quality: int = 85) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (30, 90, 160)).save(buffer, "JPEG", quality=quality)
-    return buffer.getvalue()
-
-
-def png(width: int = 1080, height: int = 1080) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (30, 90, 160)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
-
-
-class MediaServer:
-    """Serves registered bytes at paths, like the project's public media URL would."""
-
-    def __init__(self) -> None:
-        files: dict[str, bytes] = {}
-        self.files = files
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = files.get(self.path)
-                if body is None:
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def add(self, name: str, content: bytes) -> str:
-        self.files["/" + name] = content
-        return f"{self.base_url}/{name}"
 
 
 class Graph:
@@ -135,7 +84,7 @@ def emulator(_running_emulator: EmulatorHandle) -> EmulatorHandle:
 def media_server() -> Iterator[MediaServer]:
     server = MediaServer()
     yield server
-    server.httpd.shutdown()
+    server.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ import pytest
 
 from graph_emulator import DEMO_IG_USER_ID
 from graph_emulator.insights import FEED_METRICS, REELS_METRICS, STORY_METRICS, expected_media_metrics
-from graph_emulator.tests.conftest import MP4, SEED, assert_error
+from graph_emulator.testing import MP4
+from graph_emulator.tests.conftest import SEED, assert_error
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 

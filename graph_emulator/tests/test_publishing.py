@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from graph_emulator import DEMO_IG_USER_ID
-from graph_emulator.tests.conftest import MP4, assert_error
+from graph_emulator.testing import MP4
+from graph_emulator.tests.conftest import assert_error
 
 MEDIA = f"/v25.0/{DEMO_IG_USER_ID}/media"
 LIMIT = f"/v25.0/{DEMO_IG_USER_ID}/content_publishing_limit"

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from graph_emulator.server import EmulatorHandle, start_emulator
+from graph_emulator.testing import MediaServer
 
 EMULATOR_SEED = 7
 
@@ -40,53 +41,8 @@ def demo_account(db: Any, graph_emulator: EmulatorHandle) -> Any:
     return seed(log=lambda *args: None)["instagram_account"]
 
 
-class PublicMedia:
-    """Serves bytes at public URLs, as the site's public media URL does for Meta."""
-
-    def __init__(self) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        files: dict[str, bytes] = {}
-        self.files = files
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = files.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Length", str(len(body or b"")))
-                self.end_headers()
-                self.wfile.write(body or b"")
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def add(self, name: str, content: bytes) -> str:
-        self.files["/" + name] = content
-        return f"{self.base_url}/{name}"
-
-
-def jpeg(width: int = 1080, height: int = 1350) -> bytes:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (30, 90, 160)).save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
-
-
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
-
-
 @pytest.fixture(scope="session")
-def public_media() -> Iterator[PublicMedia]:
-    server = PublicMedia()
+def public_media() -> Iterator[MediaServer]:
+    server = MediaServer()
     yield server
-    server.httpd.shutdown()
-    server.httpd.server_close()
+    server.stop()

@@ -9,9 +9,8 @@ import pytest
 import requests
 
 from graph_emulator import DEMO_APP_ID, DEMO_APP_SECRET, DEMO_IG_USER_ID, DEMO_TOKEN, DEMO_USERNAME
+from graph_emulator.testing import MP4, jpeg
 from instagram.client import ErrorKind, GraphAPIError, GraphClient
-
-from .conftest import MP4, jpeg
 
 
 @pytest.fixture

@@ -14,11 +14,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from graph_emulator.testing import jpeg
 from instagram.client import FACEBOOK_LOGIN, INSTAGRAM_LOGIN, GraphAPIError, GraphClient
 from instagram.models import InstagramAccount
 from instagram.services import check_connection, refresh_token_if_due
-
-from .conftest import jpeg
 
 
 def allow_in_dialog(dialog_url: str) -> str:
