@@ -71,6 +71,7 @@ __all__ = [
     "ImageRejected",
     "InvalidInput",
     "NotAllowed",
+    "StepBlocked",
     "StoryError",
     "SubmissionBlocked",
     "TransitionNotAllowed",
@@ -155,30 +156,23 @@ class InvalidInput(StoryError):
         super().__init__(message)
 
 
-class SubmissionBlocked(StoryError):
-    """The story is not complete enough to be submitted; `missing` lists what to do."""
+class StepBlocked(StoryError):
+    """The step is refused until everything in `missing` is done."""
 
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__()
+
+    def __str__(self) -> str:
+        return f"{self.message} " + " ".join(self.missing)
+
+
+class SubmissionBlocked(StepBlocked):
     default_message = gettext_lazy("The story cannot be submitted yet.")
 
-    def __init__(self, missing: list[str]) -> None:
-        self.missing = missing
-        super().__init__()
 
-    def __str__(self) -> str:
-        return f"{self.message} " + " ".join(self.missing)
-
-
-class ApprovalBlocked(StoryError):
-    """Approval is refused until everything in `missing` is done."""
-
+class ApprovalBlocked(StepBlocked):
     default_message = gettext_lazy("The story cannot be approved yet.")
-
-    def __init__(self, missing: list[str]) -> None:
-        self.missing = missing
-        super().__init__()
-
-    def __str__(self) -> str:
-        return f"{self.message} " + " ".join(self.missing)
 
 
 class EditConflict(StoryError):

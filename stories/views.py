@@ -335,7 +335,7 @@ def _submit(request: HttpRequest, story: Story, outcome: _EditOutcome) -> None:
             services.story_resubmit(story=story, user=request.user)
         else:
             services.story_submit(story=story, user=request.user)
-    except (services.SubmissionBlocked, services.ApprovalBlocked) as exc:
+    except services.StepBlocked as exc:
         outcome.blocked = [str(item) for item in exc.missing]
         outcome.ok = False
     except services.StoryError as exc:
@@ -743,7 +743,7 @@ def story_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
             services.story_reject(story=story, user=user, reason=text)
         elif action == "withdraw":
             services.story_withdraw(story=story, user=user)
-    except (services.ApprovalBlocked, services.SubmissionBlocked) as exc:
+    except services.StepBlocked as exc:
         messages.error(request, str(exc.message))
         for item in exc.missing:
             messages.warning(request, item)
