@@ -236,13 +236,7 @@ def _audit(story: Story, user: Any, from_status: str, to_status: str, comment: s
 def _move(current: Story, user: Any, to_status: str, *, comment: str = "", **fields: Any) -> None:
     """Change the state with a compare-and-set on state and version, and write the audit row."""
     if not current.can_move_to(to_status):
-        raise TransitionNotAllowed(
-            _("A story that is “%(status)s” cannot become “%(target)s”.")
-            % {
-                "status": current.get_status_display(),
-                "target": Status(to_status).label,
-            }
-        )
+        raise _cannot_become(current, to_status)
     now = _now()
     moved = Story.objects.filter(pk=current.pk, status=current.status, version=current.version).update(
         status=to_status,
@@ -269,18 +263,31 @@ def _require_reviewer(user: Any, story: Story) -> None:
         raise NotAllowed(_("Nobody reviews or approves their own story."))
 
 
+def _cannot_become(story: Story, to_status: str) -> TransitionNotAllowed:
+    return TransitionNotAllowed(
+        _("A story that is “%(status)s” cannot become “%(target)s”.")
+        % {"status": story.get_status_display(), "target": Status(to_status).label}
+    )
+
+
 def _require_reviewable(story: Story, to_status: str) -> None:
     if story.status not in REVIEWABLE_STATUSES or not story.can_move_to(to_status):
-        raise TransitionNotAllowed(
-            _("A story that is “%(status)s” cannot become “%(target)s”.")
-            % {"status": story.get_status_display(), "target": Status(to_status).label}
-        )
+        raise _cannot_become(story, to_status)
 
 
 def _required_text(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
         raise InvalidInput({field: [message]}, message)
+    return value
+
+
+def _comment_text(value: str, field: str, empty_message: str) -> str:
+    value = _required_text(value, field, empty_message)
+    if len(value) > COMMENT_MAX_CHARS:
+        raise InvalidInput(
+            {field: [_("A comment has at most %(max)d characters.") % {"max": COMMENT_MAX_CHARS}]}
+        )
     return value
 
 
@@ -583,11 +590,7 @@ def story_start_review(*, story: Story, user: Any) -> Story:
 
 def story_request_changes(*, story: Story, user: Any, comment: str) -> Story:
     """Send the story back to its authors with what to change (also added to the thread)."""
-    comment = _required_text(comment, "comment", _("Say what should change."))
-    if len(comment) > COMMENT_MAX_CHARS:
-        raise InvalidInput(
-            {"comment": [_("A comment has at most %(max)d characters.") % {"max": COMMENT_MAX_CHARS}]}
-        )
+    comment = _comment_text(comment, "comment", _("Say what should change."))
     with transaction.atomic():
         current = _locked(story)
         _require_reviewer(user, current)
@@ -695,11 +698,7 @@ def story_withdraw(*, story: Story, user: Any) -> Story:
 def comment_add(*, story: Story, user: Any, body: str, image: StoryImage | None = None) -> Comment:
     if not can_comment(user, story):
         raise NotAllowed(_("You cannot comment on this story."))
-    body = _required_text(body, "body", _("Write a comment first."))
-    if len(body) > COMMENT_MAX_CHARS:
-        raise InvalidInput(
-            {"body": [_("A comment has at most %(max)d characters.") % {"max": COMMENT_MAX_CHARS}]}
-        )
+    body = _comment_text(body, "body", _("Write a comment first."))
     if image is not None and image.story_id != story.pk:
         raise InvalidInput({"image": [_("This photo belongs to another story.")]})
     with transaction.atomic():
