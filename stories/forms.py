@@ -418,7 +418,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["image"]
         assert isinstance(field, PhotoChoiceField)
-        field.queryset = StoryImage.objects.filter(story=story).order_by("position", "pk")
+        field.queryset = StoryImage.objects.filter(story=story)
         field.numbers = {image.pk: number for number, image in enumerate(images or [], start=1)}
 
 

@@ -176,7 +176,7 @@ class StoryQuerySet(models.QuerySet["Story"]):
         """Everything a list row shows, in a constant number of queries."""
         return self.select_related("author__user", "reviewer", "publication").prefetch_related(
             "co_authors__user",
-            models.Prefetch("images", queryset=StoryImage.objects.order_by("position", "pk")),
+            "images",
         )
 
     def for_review_queue(self) -> StoryQuerySet:

@@ -491,9 +491,7 @@ def _image_count_problems(story: Story, images: list[StoryImage]) -> list[str]:
 
 def approval_problems(story: Story) -> list[str]:
     """Everything that keeps the story from being approved, one sentence each."""
-    images = list(
-        StoryImage.objects.filter(story=story).prefetch_related("people").order_by("position", "pk")
-    )
+    images = list(StoryImage.objects.filter(story=story).prefetch_related("people"))
     problems = []
     if not story.title.strip():
         problems.append(_("Give the story a title."))
@@ -532,9 +530,7 @@ def _store_revision(story: Story, user: Any) -> StoryRevision:
     last = (
         StoryRevision.objects.filter(story=story).order_by("-number").values_list("number", flat=True).first()
     )
-    alt_texts = list(
-        StoryImage.objects.filter(story=story).order_by("position", "pk").values_list("alt_text", flat=True)
-    )
+    alt_texts = list(StoryImage.objects.filter(story=story).values_list("alt_text", flat=True))
     return StoryRevision.objects.create(
         story=story,
         number=(last or 0) + 1,
@@ -754,20 +750,18 @@ def _carousel_followers(story: Story) -> list[StoryImage]:
     """Carousel items after the first, which take the first item's ratio."""
     if story.format != Format.CAROUSEL:
         return []
-    return list(StoryImage.objects.filter(story=story).order_by("position", "pk"))[1:]
+    return list(StoryImage.objects.filter(story=story))[1:]
 
 
 def _first_image_id(story: Story) -> int | None:
-    return (
-        StoryImage.objects.filter(story=story).order_by("position", "pk").values_list("pk", flat=True).first()
-    )
+    return StoryImage.objects.filter(story=story).values_list("pk", flat=True).first()
 
 
 def _target_ratio(image: StoryImage) -> float | None:
     story = image.story
     if story.format != Format.CAROUSEL:
         return None
-    first = StoryImage.objects.filter(story=story).order_by("position", "pk").first()
+    first = StoryImage.objects.filter(story=story).first()
     if first is None or first.pk == image.pk:
         return None
     box = first.crop or default_crop(first.original_width, first.original_height)
@@ -855,9 +849,7 @@ def _delete_file(storage: Any, name: str) -> None:
 
 
 def _renumber(story: Story) -> None:
-    for position, image_id in enumerate(
-        StoryImage.objects.filter(story=story).order_by("position", "pk").values_list("pk", flat=True)
-    ):
+    for position, image_id in enumerate(StoryImage.objects.filter(story=story).values_list("pk", flat=True)):
         StoryImage.objects.filter(pk=image_id).exclude(position=position).update(position=position)
 
 

@@ -218,7 +218,7 @@ class _EditOutcome:
 def _images_of(story: Story | None) -> list[StoryImage]:
     if story is None or story.pk is None:
         return []
-    return list(StoryImage.objects.filter(story=story).prefetch_related("people").order_by("position", "pk"))
+    return list(StoryImage.objects.filter(story=story).prefetch_related("people"))
 
 
 def _add_uploads(request: HttpRequest, story: Story, outcome: _EditOutcome) -> None:
@@ -616,18 +616,14 @@ def available_actions(user: Any, story: Story) -> list[Action]:
 
 def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
     user = request.user
-    images = list(
-        StoryImage.objects.filter(story=story)
-        .prefetch_related("people__consent_recorded_by")
-        .order_by("position", "pk")
-    )
+    images = list(StoryImage.objects.filter(story=story).prefetch_related("people__consent_recorded_by"))
     shown, cut = preview_cut(story.caption)
     first = next((image for image in images if image.is_ready), None)
     roles = roles_of(user)
     may_edit = can_edit(user, story)
     if may_edit and roles.team:
         _attach_crop_forms(story, images)
-    revisions = list(story.revisions.select_related("created_by").order_by("number"))
+    revisions = list(story.revisions.select_related("created_by"))
     diff = None
     if len(revisions) >= 2:
         diff = {"a": revisions[-2], "b": revisions[-1], "fields": revision_diff(revisions[-2], revisions[-1])}
@@ -640,13 +636,9 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
         "counts": _caption_counts(story.caption),
         "actions": available_actions(user, story),
         "transition_form": TransitionForm(),
-        "comments": list(
-            story.comments.select_related("author__contributor", "image").order_by("created_at", "pk")
-        ),
+        "comments": list(story.comments.select_related("author__contributor", "image")),
         "comment_form": CommentForm(story=story, images=images),
-        "transitions": list(
-            story.transitions.select_related("actor__contributor").order_by("created_at", "pk")
-        ),
+        "transitions": list(story.transitions.select_related("actor__contributor")),
         "revisions": revisions,
         "diff": diff,
         "revision_form": RevisionChoiceForm(
@@ -767,7 +759,7 @@ def story_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
 @require_POST
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
-    images = list(StoryImage.objects.filter(story=story).order_by("position", "pk"))
+    images = list(StoryImage.objects.filter(story=story))
     form = CommentForm(request.POST, story=story, images=images)
     if form.is_valid():
         try:
