@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from contributors.roles import OUTREACH_TEAM
 
@@ -67,16 +68,18 @@ def _send(
     *,
     actor_id: int | None,
     story: Story,
-    subject: Any,
-    intro: Any,
+    subject: str,
+    intro: str,
     quote: str = "",
     anchor: str = "",
+    **values: Any,
 ) -> int:
     """Send one message per person, rendered in that person's language.
 
-    `subject` and `intro` are callables that build the translated text inside the language
-    switch, so every recipient gets their own.
+    `subject` and `intro` are untranslated message ids (marked with gettext_noop), translated
+    for each recipient and filled with the story's title and `values`.
     """
+    values = {"title": story.title, **values}
     sent = 0
     seen: set[int] = set()
     for user in users:
@@ -87,12 +90,12 @@ def _send(
             context = {
                 "recipient_name": display_name(user),
                 "story": story,
-                "intro": intro(),
+                "intro": _(intro) % values,
                 "quote": quote,
                 "link": story_link(story, anchor),
             }
             # A title typed with line breaks must not break the header (Django refuses to send).
-            subject_text = " ".join((settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(subject())).split())
+            subject_text = " ".join((settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _(subject) % values).split())
             text = render_to_string("stories/email/notification.txt", context)
             html = render_to_string("stories/email/notification.html", context)
         message = EmailMultiAlternatives(subject_text, text, to=[user.email])
@@ -110,49 +113,38 @@ def _actor_name(actor_id: int | None) -> str:
 
 
 def notify_submitted(*, story_id: int, actor_id: int) -> int:
-    story = _story(story_id)
-    actor = _actor_name(actor_id)
     return _send(
         _team(),
         actor_id=actor_id,
-        story=story,
-        subject=lambda: _("New story: %(title)s") % {"title": story.title},
-        intro=lambda: (
-            _("%(actor)s submitted the story “%(title)s”. It waits in the review queue.")
-            % {"actor": actor, "title": story.title}
-        ),
+        story=_story(story_id),
+        subject=gettext_noop("New story: %(title)s"),
+        intro=gettext_noop("%(actor)s submitted the story “%(title)s”. It waits in the review queue."),
+        actor=_actor_name(actor_id),
     )
 
 
 def notify_resubmitted(*, story_id: int, actor_id: int) -> int:
     story = _story(story_id)
-    actor = _actor_name(actor_id)
-    recipients = [story.reviewer] if story.reviewer else _team()
     return _send(
-        recipients,
+        [story.reviewer] if story.reviewer else _team(),
         actor_id=actor_id,
         story=story,
-        subject=lambda: _("Story resubmitted: %(title)s") % {"title": story.title},
-        intro=lambda: (
-            _("%(actor)s changed the story “%(title)s” and submitted it again.")
-            % {"actor": actor, "title": story.title}
-        ),
+        subject=gettext_noop("Story resubmitted: %(title)s"),
+        intro=gettext_noop("%(actor)s changed the story “%(title)s” and submitted it again."),
+        actor=_actor_name(actor_id),
     )
 
 
 def notify_changes_requested(*, story_id: int, actor_id: int, comment: str) -> int:
     story = _story(story_id)
-    actor = _actor_name(actor_id)
     return _send(
         _authors(story),
         actor_id=actor_id,
         story=story,
-        subject=lambda: _("Changes requested: %(title)s") % {"title": story.title},
-        intro=lambda: (
-            _("%(actor)s of the outreach team asks for changes to your story “%(title)s”:")
-            % {"actor": actor, "title": story.title}
-        ),
+        subject=gettext_noop("Changes requested: %(title)s"),
+        intro=gettext_noop("%(actor)s of the outreach team asks for changes to your story “%(title)s”:"),
         quote=comment,
+        actor=_actor_name(actor_id),
     )
 
 
@@ -162,10 +154,9 @@ def notify_approved(*, story_id: int, actor_id: int) -> int:
         _authors(story),
         actor_id=actor_id,
         story=story,
-        subject=lambda: _("Approved: %(title)s") % {"title": story.title},
-        intro=lambda: (
-            _("Your story “%(title)s” has been approved. The outreach team will schedule it for Instagram.")
-            % {"title": story.title}
+        subject=gettext_noop("Approved: %(title)s"),
+        intro=gettext_noop(
+            "Your story “%(title)s” has been approved. The outreach team will schedule it for Instagram."
         ),
     )
 
@@ -176,11 +167,8 @@ def notify_rejected(*, story_id: int, actor_id: int) -> int:
         _authors(story),
         actor_id=actor_id,
         story=story,
-        subject=lambda: _("Not accepted: %(title)s") % {"title": story.title},
-        intro=lambda: (
-            _("The outreach team decided not to post your story “%(title)s”. The reason:")
-            % {"title": story.title}
-        ),
+        subject=gettext_noop("Not accepted: %(title)s"),
+        intro=gettext_noop("The outreach team decided not to post your story “%(title)s”. The reason:"),
         quote=story.rejection_reason,
     )
 
@@ -188,27 +176,20 @@ def notify_rejected(*, story_id: int, actor_id: int) -> int:
 def notify_comment(*, comment_id: int) -> int:
     comment = Comment.objects.select_related("image").get(pk=comment_id)
     story = _story(comment.story_id)
-    actor = _actor_name(comment.author_id)
-    recipients = _authors(story) + ([story.reviewer] if story.reviewer else [])
-
-    def intro() -> str:
-        if comment.image is not None:
-            return _("%(actor)s commented on photo %(number)d of “%(title)s”:") % {
-                "actor": actor,
-                "number": comment.image.position + 1,
-                "title": story.title,
-            }
-        return _("%(actor)s commented on “%(title)s”:") % {
-            "actor": actor,
-            "title": story.title,
-        }
-
+    if comment.image is not None:
+        intro = gettext_noop("%(actor)s commented on photo %(number)d of “%(title)s”:")
+        number = comment.image.position + 1
+    else:
+        intro = gettext_noop("%(actor)s commented on “%(title)s”:")
+        number = 0
     return _send(
-        recipients,
+        _authors(story) + ([story.reviewer] if story.reviewer else []),
         actor_id=comment.author_id,
         story=story,
-        subject=lambda: _("New comment: %(title)s") % {"title": story.title},
+        subject=gettext_noop("New comment: %(title)s"),
         intro=intro,
         quote=comment.body,
         anchor=f"#comment-{comment.pk}",
+        actor=_actor_name(comment.author_id),
+        number=number,
     )
