@@ -90,10 +90,6 @@ def caption_problems(caption: str) -> list[str]:
     return problems
 
 
-def caption_fits(caption: str) -> bool:
-    return not caption_problems(caption)
-
-
 def preview_cut(caption: str, limit: int = PREVIEW_CHARS) -> tuple[str, bool]:
     """The part of the caption the feed shows before "… more", and whether anything is hidden.
 
