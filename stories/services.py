@@ -541,36 +541,48 @@ def _store_revision(story: Story, user: Any) -> StoryRevision:
     )
 
 
-def story_submit(*, story: Story, user: Any) -> Story:
-    """Send a draft to the outreach team (stores revision 1, or the next one)."""
+def _send_for_review(
+    *, story: Story, user: Any, source: str, target: str, refusal: str, notify: Any, first: bool = False
+) -> Story:
+    """Submit and resubmit: the authors hand the story over and a revision is stored."""
     with transaction.atomic():
         current = _locked(story)
         _require_author(user, current)
-        if current.status != Status.DRAFT:
-            raise TransitionNotAllowed(_("Only a draft can be submitted."))
+        if current.status != source:
+            raise TransitionNotAllowed(refusal)
         missing = submission_problems(current)
         if missing:
             raise SubmissionBlocked(missing)
-        _move(current, user, Status.SUBMITTED, submitted_at=current.submitted_at or _now())
+        fields: dict[str, Any] = {"submitted_at": current.submitted_at or _now()} if first else {}
+        _move(current, user, target, **fields)
         _store_revision(current, user)
-        _after_commit(emails.notify_submitted, story_id=current.pk, actor_id=user.pk)
+        _after_commit(notify, story_id=current.pk, actor_id=user.pk)
     return _sync(story, current)
+
+
+def story_submit(*, story: Story, user: Any) -> Story:
+    """Send a draft to the outreach team (stores revision 1, or the next one)."""
+    return _send_for_review(
+        story=story,
+        user=user,
+        source=Status.DRAFT,
+        target=Status.SUBMITTED,
+        refusal=_("Only a draft can be submitted."),
+        notify=emails.notify_submitted,
+        first=True,
+    )
 
 
 def story_resubmit(*, story: Story, user: Any) -> Story:
     """Send the changed story back to the team; stores the next revision."""
-    with transaction.atomic():
-        current = _locked(story)
-        _require_author(user, current)
-        if current.status != Status.CHANGES_REQUESTED:
-            raise TransitionNotAllowed(_("Only a story with changes requested can be resubmitted."))
-        missing = submission_problems(current)
-        if missing:
-            raise SubmissionBlocked(missing)
-        _move(current, user, Status.RESUBMITTED)
-        _store_revision(current, user)
-        _after_commit(emails.notify_resubmitted, story_id=current.pk, actor_id=user.pk)
-    return _sync(story, current)
+    return _send_for_review(
+        story=story,
+        user=user,
+        source=Status.CHANGES_REQUESTED,
+        target=Status.RESUBMITTED,
+        refusal=_("Only a story with changes requested can be resubmitted."),
+        notify=emails.notify_resubmitted,
+    )
 
 
 def story_start_review(*, story: Story, user: Any) -> Story:

@@ -543,54 +543,57 @@ class Action:
 
 
 ACTIONS = {
-    "submit": Action(
-        "submit", gettext_lazy("Submit for review"), gettext_lazy("Send the story to the outreach team.")
-    ),
-    "resubmit": Action(
-        "resubmit",
-        gettext_lazy("Resubmit for review"),
-        gettext_lazy("Send the changed story back to the outreach team."),
-    ),
-    "take": Action(
-        "take",
-        gettext_lazy("Take for review"),
-        gettext_lazy("Mark the story as in review by you; it appears under “mine” in the queue."),
-        style="secondary",
-    ),
-    "sign-off": Action(
-        "sign-off",
-        gettext_lazy("Sign off the science"),
-        gettext_lazy("Confirm that the physics in this story is right."),
-        style="success",
-    ),
-    "approve": Action(
-        "approve",
-        gettext_lazy("Approve for posting"),
-        gettext_lazy("Approve the story; it goes to the schedule."),
-        style="success",
-    ),
-    "request-changes": Action(
-        "request-changes",
-        gettext_lazy("Request changes"),
-        gettext_lazy("Send the story back to its authors with what to change."),
-        text_label=gettext_lazy("What should change"),
-        text_required=True,
-        style="warning",
-    ),
-    "reject": Action(
-        "reject",
-        gettext_lazy("Reject the story"),
-        gettext_lazy("End the story; the authors see your reason."),
-        text_label=gettext_lazy("Reason for the authors"),
-        text_required=True,
-        style="danger",
-    ),
-    "withdraw": Action(
-        "withdraw",
-        gettext_lazy("Withdraw the story"),
-        gettext_lazy("Take the story back for good; it will not be posted."),
-        style="outline-danger",
-    ),
+    action.name: action
+    for action in (
+        Action(
+            "submit", gettext_lazy("Submit for review"), gettext_lazy("Send the story to the outreach team.")
+        ),
+        Action(
+            "resubmit",
+            gettext_lazy("Resubmit for review"),
+            gettext_lazy("Send the changed story back to the outreach team."),
+        ),
+        Action(
+            "take",
+            gettext_lazy("Take for review"),
+            gettext_lazy("Mark the story as in review by you; it appears under “mine” in the queue."),
+            style="secondary",
+        ),
+        Action(
+            "sign-off",
+            gettext_lazy("Sign off the science"),
+            gettext_lazy("Confirm that the physics in this story is right."),
+            style="success",
+        ),
+        Action(
+            "approve",
+            gettext_lazy("Approve for posting"),
+            gettext_lazy("Approve the story; it goes to the schedule."),
+            style="success",
+        ),
+        Action(
+            "request-changes",
+            gettext_lazy("Request changes"),
+            gettext_lazy("Send the story back to its authors with what to change."),
+            text_label=gettext_lazy("What should change"),
+            text_required=True,
+            style="warning",
+        ),
+        Action(
+            "reject",
+            gettext_lazy("Reject the story"),
+            gettext_lazy("End the story; the authors see your reason."),
+            text_label=gettext_lazy("Reason for the authors"),
+            text_required=True,
+            style="danger",
+        ),
+        Action(
+            "withdraw",
+            gettext_lazy("Withdraw the story"),
+            gettext_lazy("Take the story back for good; it will not be posted."),
+            style="outline-danger",
+        ),
+    )
 }
 
 
