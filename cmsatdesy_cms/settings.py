@@ -18,6 +18,8 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from contributors.oidc import institution_openid_connect
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CMS_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -270,24 +272,6 @@ if bool(OIDC_SERVER_URL) != bool(OIDC_CLIENT_ID):
     raise ImproperlyConfigured("OIDC_SERVER_URL and OIDC_CLIENT_ID must be set together, or neither")
 if OIDC_SERVER_URL and not OIDC_SERVER_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"OIDC_SERVER_URL must be an http(s) URL, not {OIDC_SERVER_URL!r}")
-
-
-def institution_openid_connect(
-    *, server_url: str, client_id: str, secret: str, name: str
-) -> dict[str, object]:
-    """allauth's settings for the institution's provider; tests point them at a local one."""
-    return {
-        "APPS": [
-            {
-                "provider_id": "institution",
-                "name": name,
-                "client_id": client_id,
-                "secret": secret,
-                "settings": {"server_url": server_url},
-            }
-        ],
-        "OAUTH_PKCE_ENABLED": True,
-    }
 
 
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}

@@ -29,8 +29,8 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
-from cmsatdesy_cms.settings import institution_openid_connect
 from contributors.adapters import domain_refusal_message
+from contributors.oidc import institution_openid_connect
 from contributors.roles import CONTRIBUTORS
 
 ROOT = Path(__file__).resolve().parents[2]
