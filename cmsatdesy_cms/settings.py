@@ -198,8 +198,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Messages only wake workers; leases in the database recover lost work, so a
-    # short visibility timeout costs nothing and shortens recovery.
+    # A message not acknowledged within this time is delivered again: no task may wait on
+    # the broker for longer (no countdown or ETA past it).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
     }
@@ -222,8 +222,6 @@ CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Filled by each app's tasks; see cmsatdesy_cms/celery.py.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # --- Authentication -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
