@@ -139,7 +139,8 @@ SITE_ID = 1
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "cmsatdesy_cms" / "templates"],
+        # Project-wide templates (base layout, error pages, allauth overrides); apps keep theirs.
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -298,6 +299,8 @@ LANGUAGES = [("en", _("English")), ("de", _("German"))]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 FORMAT_MODULE_PATH = ["cmsatdesy_cms.formats"]
+# The German catalogue of the project-wide templates (templates/); each app keeps its own.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static and media ---------------------------------------------------------
