@@ -46,4 +46,3 @@ def roles_of(user: Any) -> Roles:
         science=SCIENCE_REVIEWERS in names,
         admin=bool(user.is_staff),
     )
-
