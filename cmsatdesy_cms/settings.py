@@ -360,6 +360,16 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cmsatdesy outreach <outreach@cmsatdesy.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail goes out through the worker (contributors.mail): a request only stores it. Seconds to wait
+# for the mail server, how long a worker holds a message it is handing over, and the delays
+# between attempts while the server is away (the last one repeats, EMAIL_MAX_ATTEMPTS in all).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+EMAIL_SEND_LEASE = 6 * EMAIL_TIMEOUT
+EMAIL_RETRY_DELAYS = env.list("EMAIL_RETRY_DELAYS", cast=int, default=[10, 30, 60, 120, 300, 600])
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=150)  # about a day at ten minutes
+if not EMAIL_RETRY_DELAYS or not all(0 < delay <= 600 for delay in EMAIL_RETRY_DELAYS):
+    # A countdown past the broker's visibility timeout is delivered twice; ten minutes is far below.
+    raise ImproperlyConfigured("EMAIL_RETRY_DELAYS must be whole seconds from 1 to 600, comma-separated")
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -70,9 +70,12 @@ def test_pages_that_do_not_exist_yet_have_no_link(people) -> None:
     assert not links & {"Calendar", "Leads", "Analytics"}
 
 
-def test_a_forgotten_password_can_be_reset_from_the_e_mail(people) -> None:
+def test_a_forgotten_password_can_be_reset_from_the_e_mail(
+    people, tasks_run_inline, django_capture_on_commit_callbacks
+) -> None:
     client = Client()
-    client.post("/accounts/password/reset/", {"email": people["contributor"].email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": people["contributor"].email})
 
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^\s]+(/accounts/password/reset/key/[^\s]+/)", mail.outbox[0].body).group(1)
