@@ -107,6 +107,18 @@ def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
+def tasks_run_inline() -> Iterator[None]:
+    """Celery tasks queued during this test run at once in this process (the live server's
+    thread included), as a worker would run them, so their effects (mail.outbox) can be read.
+    Tests of the worker itself use ``celery_worker_process`` instead."""
+    from cmsatdesy_cms.celery import app
+
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
+
+
+@pytest.fixture
 def celery_worker_process(transactional_db: Any, tmp_path: Path, settings: Any) -> Iterator[WorkerProcess]:
     """A real Celery worker in its own process, on this test's database and broker.
 

@@ -140,7 +140,8 @@ SITE_ID = 1
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "cmsatdesy_cms" / "templates"],
+        # Project-wide templates (base layout, error pages, allauth overrides); apps keep theirs.
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -199,8 +200,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Messages only wake workers; leases in the database recover lost work, so a
-    # short visibility timeout costs nothing and shortens recovery.
+    # A message not acknowledged within this time is delivered again: no task may wait on
+    # the broker for longer (no countdown or ETA past it).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
     }
@@ -223,8 +224,6 @@ CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Filled by each app's tasks; see cmsatdesy_cms/celery.py.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # --- Authentication -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -302,6 +301,8 @@ LANGUAGES = [("en", _("English")), ("de", _("German"))]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 FORMAT_MODULE_PATH = ["cmsatdesy_cms.formats"]
+# The German catalogue of the project-wide templates (templates/); each app keeps its own.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static and media ---------------------------------------------------------
@@ -361,6 +362,16 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cmsatdesy outreach <outreach@cmsatdesy.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail goes out through the worker (contributors.mail): a request only stores it. Seconds to wait
+# for the mail server, how long a worker holds a message it is handing over, and the delays
+# between attempts while the server is away (the last one repeats, EMAIL_MAX_ATTEMPTS in all).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+EMAIL_SEND_LEASE = 6 * EMAIL_TIMEOUT
+EMAIL_RETRY_DELAYS = env.list("EMAIL_RETRY_DELAYS", cast=int, default=[10, 30, 60, 120, 300, 600])
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=150)  # about a day at ten minutes
+if not EMAIL_RETRY_DELAYS or not all(0 < delay <= 600 for delay in EMAIL_RETRY_DELAYS):
+    # A countdown past the broker's visibility timeout is delivered twice; ten minutes is far below.
+    raise ImproperlyConfigured("EMAIL_RETRY_DELAYS must be whole seconds from 1 to 600, comma-separated")
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

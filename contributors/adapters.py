@@ -1,4 +1,5 @@
-"""Sign-up only with an institutional address, by password or OpenID Connect."""
+"""Sign-up only with an institutional address, by password or OpenID Connect; allauth's own
+e-mails (confirmation, password reset, notices) go out through the worker."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from .mail import queue_email
 
 
 def email_domain_allowed(email: str) -> bool:
@@ -25,12 +30,36 @@ def domain_refusal_message() -> str:
     ) % {"domains": ", ".join(settings.ALLOWED_SIGNUP_DOMAINS)}
 
 
+def language_of_address(email: str) -> str:
+    """The language of the person with this address; the page's language for an unknown one."""
+    from .models import Contributor
+
+    language = (
+        Contributor.objects.filter(user__email__iexact=email)
+        .order_by("user_id")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return language or translation.get_language() or settings.LANGUAGE_CODE
+
+
 class InstitutionAccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
         if not email_domain_allowed(email):
             raise forms.ValidationError(domain_refusal_message())
         return email
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render in the request (allauth's context needs it), in the recipient's language, and
+        leave the sending to the worker: a mail server that is down never fails the page."""
+        from allauth.core import context as allauth_context
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        with translation.override(language_of_address(email)):
+            message = self.render_mail(template_prefix, email, ctx)
+        queue_email(message=message, purpose=template_prefix)
 
 
 class InstitutionSocialAccountAdapter(DefaultSocialAccountAdapter):

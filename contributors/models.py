@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -91,3 +92,34 @@ class Publication(models.Model):
     def __str__(self) -> str:
         ref = self.cms_id or self.arxiv_id or self.doi
         return f"{self.title} ({ref})" if ref else self.title
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail to one recipient, handed to the mail server by the worker (contributors.mail).
+
+    Rendered when it is queued, in the recipient's language. Its bodies may hold a one-time key
+    (a confirmation or password-reset link): they never travel as task arguments, are never
+    logged, and are emptied once the mail server has taken the message.
+    """
+
+    purpose = models.CharField(_("purpose"), max_length=120)
+    to = models.EmailField(_("to"))
+    from_email = models.CharField(_("from"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=400)
+    body_text = models.TextField(_("text"), blank=True)
+    body_html = models.TextField(_("HTML"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # A worker that is handing the message over holds it until then; a crashed one lets go.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_failure = models.CharField(_("last failure"), max_length=400, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="outgoingemail_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} → {self.to}"

@@ -8,7 +8,6 @@ from typing import Any
 CONTRIBUTORS = "Contributors"
 OUTREACH_TEAM = "Outreach team"
 SCIENCE_REVIEWERS = "Science reviewers"
-ROLE_GROUPS = (CONTRIBUTORS, OUTREACH_TEAM, SCIENCE_REVIEWERS)
 
 
 @dataclass(frozen=True)
@@ -47,11 +46,3 @@ def roles_of(user: Any) -> Roles:
         science=SCIENCE_REVIEWERS in names,
         admin=bool(user.is_staff),
     )
-
-
-def is_team(user: Any) -> bool:
-    return roles_of(user).team
-
-
-def is_science_reviewer(user: Any) -> bool:
-    return roles_of(user).science

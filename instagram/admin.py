@@ -36,14 +36,6 @@ class InstagramAccountForm(forms.ModelForm):
             "token_expires_at",
         ]
 
-    def save(self, commit: bool = True) -> InstagramAccount:
-        account = super().save(commit=False)
-        if self.cleaned_data.get("replace_token"):
-            account.set_token(self.cleaned_data["replace_token"])
-        if commit:
-            account.save()
-        return account
-
 
 class AccountEventInline(admin.TabularInline):
     model = AccountEvent
@@ -77,7 +69,7 @@ class InstagramAccountAdmin(admin.ModelAdmin):
         "connected_at",
         "last_checked_at",
         "last_check_ok",
-        "last_error",
+        "last_error_display",
     ]
     fields = [
         "flavour",
@@ -92,10 +84,19 @@ class InstagramAccountAdmin(admin.ModelAdmin):
         "connected_at",
         "last_checked_at",
         "last_check_ok",
-        "last_error",
+        "last_error_display",
     ]
     inlines = [AccountEventInline]
     actions = ["test_connection_action"]
+
+    def save_model(self, request: HttpRequest, obj: InstagramAccount, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("replace_token"):
+            services.replace_token(account=obj, token=form.cleaned_data["replace_token"], user=request.user)
+
+    @admin.display(description=_("last error"))
+    def last_error_display(self, obj: InstagramAccount) -> str:
+        return obj.last_error
 
     @admin.display(description=_("token stored"), boolean=True)
     def has_token_display(self, obj: InstagramAccount) -> bool:

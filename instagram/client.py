@@ -209,6 +209,16 @@ class GraphAPIError(Exception):
         )
 
 
+def describe_error(error: GraphAPIError) -> str:
+    """What people read, in the active language: Meta's own words where it has some, then what to do."""
+    parts = [error.user_message or error.fix_hint()]
+    if error.user_message:
+        parts.append(error.fix_hint())
+    if error.fbtrace_id:
+        parts.append(_("(Meta trace id: %(trace)s)") % {"trace": error.fbtrace_id})
+    return " ".join(parts)
+
+
 # --- Typed results ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Container:

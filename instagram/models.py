@@ -8,7 +8,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from .client import ErrorKind, GraphAPIError, describe_error
 
 
 def token_cipher() -> MultiFernet:
@@ -25,6 +28,20 @@ def token_cipher() -> MultiFernet:
 class Flavour(models.TextChoices):
     INSTAGRAM_LOGIN = "instagram_login", _("Instagram Login (graph.instagram.com)")
     FACEBOOK_LOGIN = "facebook_login", _("Facebook Login (graph.facebook.com)")
+
+
+class Problem(models.TextChoices):
+    """Why the connection last failed, stored as a code (the text is made when it is read)."""
+
+    TOKEN_EXPIRED = "token_expired", _("token expired")
+    WRONG_ACCOUNT = "wrong_account", _("token of another account")
+    # The kinds of a failed Graph API call (client.ErrorKind).
+    TRANSIENT = ErrorKind.TRANSIENT.value, _("temporary problem at Instagram")
+    RATE_LIMITED = ErrorKind.RATE_LIMITED.value, _("too many requests")
+    NEW_CONTAINER_NEEDED = ErrorKind.NEW_CONTAINER_NEEDED.value, _("upload discarded")
+    NOT_READY = ErrorKind.NOT_READY.value, _("media still processing")
+    TOKEN_INVALID = ErrorKind.TOKEN_INVALID.value, _("token expired or revoked")
+    PERMANENT = ErrorKind.PERMANENT.value, pgettext_lazy("Instagram problem", "request refused")
 
 
 class InstagramAccountQuerySet(models.QuerySet["InstagramAccount"]):
@@ -62,7 +79,11 @@ class InstagramAccount(models.Model):
     connected_at = models.DateTimeField(_("connected at"), default=timezone.now)
     last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
     last_check_ok = models.BooleanField(_("last check succeeded"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error_code = models.CharField(_("last problem"), max_length=30, choices=Problem.choices, blank=True)
+    last_error_subcode = models.PositiveIntegerField(_("Meta's error subcode"), null=True, blank=True)
+    # Meta's own words (error_user_msg), or the id of the account a wrong token belongs to.
+    last_error_detail = models.TextField(_("Meta's message"), blank=True)
+    last_error_trace = models.CharField(_("Meta trace id"), max_length=100, blank=True)
     # The expiry warning to admins goes out at most once a day; this is the day it last went.
     expiry_warning_sent_on = models.DateField(
         _("expiry warning sent on"), null=True, blank=True, editable=False
@@ -110,6 +131,32 @@ class InstagramAccount(models.Model):
         if self.token_encrypted:
             self.token_encrypted = token_cipher().rotate(self.token_encrypted.encode()).decode()
 
+    # -- the last problem ------------------------------------------------------------------------
+    def clear_problem(self) -> None:
+        self.last_error_code, self.last_error_subcode = "", None
+        self.last_error_detail, self.last_error_trace = "", ""
+
+    @property
+    def last_error(self) -> str:
+        """The last problem in the reader's language ("" when there is none)."""
+        code = self.last_error_code
+        if not code:
+            return self.last_error_detail
+        if code == Problem.TOKEN_EXPIRED:
+            return gettext("The Instagram token expired. An admin must connect Instagram again.")
+        if code == Problem.WRONG_ACCOUNT:
+            return gettext("The token belongs to another account (%(user_id)s).") % {
+                "user_id": self.last_error_detail
+            }
+        error = GraphAPIError(
+            "",
+            kind=ErrorKind(code),
+            subcode=self.last_error_subcode,
+            user_message=self.last_error_detail,
+            fbtrace_id=self.last_error_trace,
+        )
+        return describe_error(error)
+
     # -- expiry ------------------------------------------------------------------------------------
     def days_left(self, now: datetime | None = None) -> int | None:
         """Whole days until the token expires (negative once it has), or None if unknown."""
@@ -132,6 +179,7 @@ class AccountEvent(models.Model):
         REFRESH_FAILED = "refresh_failed", _("token refresh failed")
         EXPIRED = "expired", _("token expired")
         WARNED = "warned", _("admins warned of expiry")
+        TOKEN_REPLACED = "token_replaced", _("token replaced by hand")
 
     account = models.ForeignKey(
         InstagramAccount,

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .client import GraphAPIError, GraphClient
-from .models import AccountEvent, InstagramAccount
+from .client import GraphAPIError, GraphClient, describe_error
+from .models import AccountEvent, InstagramAccount, Problem
 
 logger = logging.getLogger(__name__)
 
@@ -34,14 +34,23 @@ def active_account() -> InstagramAccount | None:
     return InstagramAccount.objects.active().first()
 
 
-def describe_error(error: GraphAPIError) -> str:
-    """What the team reads: Meta's own words where it has some, then what to do."""
-    parts = [error.user_message or error.fix_hint()]
-    if error.user_message:
-        parts.append(error.fix_hint())
-    if error.fbtrace_id:
-        parts.append(_("(Meta trace id: %(trace)s)") % {"trace": error.fbtrace_id})
-    return " ".join(parts)
+# What an account stores about its last problem: codes and Meta's own words, never our translated
+# text, so that code decides by the code and every reader sees the text in their own language.
+NO_PROBLEM: dict[str, Any] = {
+    "last_error_code": "",
+    "last_error_subcode": None,
+    "last_error_detail": "",
+    "last_error_trace": "",
+}
+
+
+def problem_of(error: GraphAPIError) -> dict[str, Any]:
+    return {
+        "last_error_code": Problem(error.kind.value),
+        "last_error_subcode": error.subcode,
+        "last_error_detail": error.user_message,
+        "last_error_trace": error.fbtrace_id,
+    }
 
 
 def connect_account(
@@ -80,7 +89,7 @@ def connect_account(
         account.connected_at = now
         account.last_checked_at = now
         account.last_check_ok = True
-        account.last_error = ""
+        account.clear_problem()
         account.expiry_warning_sent_on = None
         account.save()
         AccountEvent.objects.create(
@@ -96,17 +105,24 @@ def check_connection(*, account: InstagramAccount, user: Any = None) -> bool:
     """Ask Meta who the token belongs to; record the outcome on the account."""
     now = timezone.now()
     detail = ""
+    problem: dict[str, Any] = NO_PROBLEM
     try:
         me = GraphClient(account).me()
         ok = me.user_id == account.ig_user_id
         if not ok:
             detail = _("The token belongs to another account (%(user_id)s).") % {"user_id": me.user_id}
+            problem = {
+                **NO_PROBLEM,
+                "last_error_code": Problem.WRONG_ACCOUNT,
+                "last_error_detail": me.user_id,
+            }
     except GraphAPIError as error:
         ok = False
         detail = describe_error(error)
+        problem = problem_of(error)
     with transaction.atomic():
         InstagramAccount.objects.filter(pk=account.pk).update(
-            last_checked_at=now, last_check_ok=ok, last_error="" if ok else detail
+            last_checked_at=now, last_check_ok=ok, **problem
         )
         AccountEvent.objects.create(
             account=account,
@@ -115,11 +131,9 @@ def check_connection(*, account: InstagramAccount, user: Any = None) -> bool:
             by=user,
             detail=detail,
         )
-    account.last_checked_at, account.last_check_ok, account.last_error = (
-        now,
-        ok,
-        "" if ok else detail,
-    )
+    account.last_checked_at, account.last_check_ok = now, ok
+    for name, value in problem.items():
+        setattr(account, name, value)
     return ok
 
 
@@ -141,12 +155,14 @@ def refresh_token_if_due(
     """
     now = now or timezone.now()
     if account.token_expired(now):
-        if account.last_check_ok is not False or "expired" not in account.last_error:
-            message = _("The Instagram token expired. An admin must connect Instagram again.")
+        if account.last_check_ok is not False or account.last_error_code != Problem.TOKEN_EXPIRED:
+            problem = {**NO_PROBLEM, "last_error_code": Problem.TOKEN_EXPIRED}
             with transaction.atomic():
-                InstagramAccount.objects.filter(pk=account.pk).update(last_check_ok=False, last_error=message)
+                InstagramAccount.objects.filter(pk=account.pk).update(last_check_ok=False, **problem)
                 AccountEvent.objects.create(account=account, kind=AccountEvent.Kind.EXPIRED, ok=False, at=now)
-            account.last_check_ok, account.last_error = False, message
+            account.last_check_ok = False
+            for name, value in problem.items():
+                setattr(account, name, value)
         logger.warning(
             "The Instagram token of @%s expired on %s",
             account.username,
@@ -162,9 +178,8 @@ def refresh_token_if_due(
     try:
         fresh = GraphClient(account).refresh_token(retries=2)
     except GraphAPIError as error:
-        detail = describe_error(error)
         with transaction.atomic():
-            InstagramAccount.objects.filter(pk=account.pk).update(last_check_ok=False, last_error=detail)
+            InstagramAccount.objects.filter(pk=account.pk).update(last_check_ok=False, **problem_of(error))
             AccountEvent.objects.create(
                 account=account,
                 kind=AccountEvent.Kind.REFRESH_FAILED,
@@ -179,14 +194,14 @@ def refresh_token_if_due(
         account.token_expires_at = now + timedelta(seconds=fresh.expires_in) if fresh.expires_in else None
         account.token_refreshed_at = now
         account.last_check_ok = True
-        account.last_error = ""
+        account.clear_problem()
         account.save(
             update_fields=[
                 "token_encrypted",
                 "token_expires_at",
                 "token_refreshed_at",
                 "last_check_ok",
-                "last_error",
+                *NO_PROBLEM,
             ]
         )
         AccountEvent.objects.create(account=account, kind=AccountEvent.Kind.REFRESHED, at=now)
@@ -196,6 +211,16 @@ def refresh_token_if_due(
         account.token_expires_at,
     )
     return RefreshOutcome.REFRESHED, None
+
+
+def replace_token(*, account: InstagramAccount, token: str, user: Any) -> None:
+    """An admin typed a new token by hand: store it (encrypted) and record who did it, never what."""
+    with transaction.atomic():
+        locked = InstagramAccount.objects.select_for_update().get(pk=account.pk)
+        locked.set_token(token)
+        locked.save(update_fields=["token_encrypted"])
+        AccountEvent.objects.create(account=locked, kind=AccountEvent.Kind.TOKEN_REPLACED, by=user)
+    account.token_encrypted = locked.token_encrypted
 
 
 def token_needs_warning(account: InstagramAccount | None, now: datetime | None = None) -> bool:

@@ -1,4 +1,8 @@
-"""Fail unless every app's German catalogue is complete: 0 untranslated, 0 fuzzy."""
+"""Fail unless every German catalogue is complete: 0 untranslated, 0 fuzzy.
+
+Each app keeps its own catalogue in ``<app>/locale``; the project-wide templates in
+``templates/`` keep theirs in the top-level ``locale/`` (settings.LOCALE_PATHS).
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["contributors", "stories", "instagram", "scheduling", "analytics", "cmsatdesy_cms"]
+# (folder whose strings are extracted, the locale folder of its catalogue)
+CATALOGUES = [(ROOT / app, ROOT / app / "locale") for app in APPS] + [(ROOT / "templates", ROOT / "locale")]
 
 
 def main() -> int:
     failures = []
-    for app in APPS:
+    for source, locale in CATALOGUES:
         # Refresh the catalogue first, so a string added without a translation shows up here.
-        (ROOT / app / "locale").mkdir(exist_ok=True)
+        # makemessages writes an app's strings to the app's own locale/, and the strings of
+        # templates/ (which has no locale/ inside) to the first of LOCALE_PATHS, the top-level one.
+        locale.mkdir(exist_ok=True)
         for domain in ("django", "djangojs"):
-            if domain == "djangojs" and not any((ROOT / app / "static").rglob("*.js")):
+            if domain == "djangojs" and not any((source / "static").rglob("*.js")):
                 continue
             subprocess.run(
                 [
@@ -33,10 +41,10 @@ def main() -> int:
                     "--verbosity",
                     "0",
                 ],
-                cwd=ROOT / app,
+                cwd=source,
                 check=True,
             )
-        for po in sorted((ROOT / app / "locale").glob("*/LC_MESSAGES/*.po")):
+        for po in sorted(locale.glob("*/LC_MESSAGES/*.po")):
             result = subprocess.run(
                 ["msgfmt", "--check-format", "--check-domain", "--statistics", "-o", "/dev/null", str(po)],
                 capture_output=True,

@@ -54,7 +54,7 @@ def problems_in(html: str) -> list[str]:
 
 
 def project_templates() -> list[Path]:
-    files = []
+    files = list((ROOT / "templates").rglob("*.html"))
     for app in PROJECT_APPS:
         files += list((ROOT / app / "templates").rglob("*.html"))
     return sorted(files)

@@ -3,6 +3,10 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import NoReverseMatch
+
+from cmsatdesy_cms import navigation
+from contributors.roles import roles_of
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +48,34 @@ def test_an_admin_also_sees_the_admin(people) -> None:
     assert {"Review", "Admin"} <= nav_links(client_for(people["admin"]))
 
 
-def test_a_forgotten_password_can_be_reset_from_the_e_mail(people) -> None:
+def test_every_link_in_the_navigation_opens_its_page_for_everyone_who_sees_it(people) -> None:
+    for role, user in people.items():
+        client = client_for(user)
+        for entry in navigation.NAVIGATION:
+            if entry.shown_to(roles_of(user)):
+                assert client.get(entry.url()).status_code == 200, (role, entry.url_name)
+
+
+def test_a_mistyped_page_name_in_the_navigation_fails_instead_of_hiding_the_link(people, monkeypatch) -> None:
+    mistyped = navigation.NavEntry("stories:mien", "My stories", navigation.signed_in)
+    monkeypatch.setattr(navigation, "NAVIGATION", [*navigation.NAVIGATION, mistyped])
+
+    with pytest.raises(NoReverseMatch):
+        client_for(people["contributor"]).get("/")
+
+
+def test_pages_that_do_not_exist_yet_have_no_link(people) -> None:
+    links = nav_links(client_for(people["admin"]))
+
+    assert not links & {"Calendar", "Leads", "Analytics"}
+
+
+def test_a_forgotten_password_can_be_reset_from_the_e_mail(
+    people, tasks_run_inline, django_capture_on_commit_callbacks
+) -> None:
     client = Client()
-    client.post("/accounts/password/reset/", {"email": people["contributor"].email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": people["contributor"].email})
 
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^\s]+(/accounts/password/reset/key/[^\s]+/)", mail.outbox[0].body).group(1)

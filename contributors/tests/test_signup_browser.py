@@ -25,7 +25,9 @@ def sign_up(page, email: str, username: str) -> None:
     page.wait_for_load_state()
 
 
-def test_a_scientist_signs_up_confirms_logs_in_edits_the_profile_and_switches_to_german(page) -> None:
+def test_a_scientist_signs_up_confirms_logs_in_edits_the_profile_and_switches_to_german(
+    page, tasks_run_inline
+) -> None:
     sign_up(page, "marie.curie@desy.de", "mcurie")
     assert page.get_by_role("heading", name="Verify Your Email Address").is_visible()
 
@@ -62,7 +64,9 @@ def test_a_scientist_signs_up_confirms_logs_in_edits_the_profile_and_switches_to
     other.close()
 
 
-def test_an_address_outside_the_allowed_domains_is_refused_with_a_clear_message(page) -> None:
+def test_an_address_outside_the_allowed_domains_is_refused_with_a_clear_message(
+    page, tasks_run_inline
+) -> None:
     sign_up(page, "someone@gmail.com", "someone")
 
     assert page.get_by_text("Sign-up is open to addresses at desy.de, cern.ch only").is_visible()

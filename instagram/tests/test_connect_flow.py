@@ -164,6 +164,36 @@ def test_the_admin_can_replace_the_token_without_seeing_it(people: dict[str, Any
 
 
 @pytest.mark.django_db
+def test_replacing_the_token_in_the_admin_records_who_did_it_but_not_the_token(
+    people: dict[str, Any], demo_account: Any
+) -> None:
+    client = admin_client(people)
+    url = reverse("admin:instagram_instagramaccount_change", args=[demo_account.pk])
+    data = {
+        "flavour": "instagram_login",
+        "ig_user_id": demo_account.ig_user_id,
+        "username": "cmsatdesy",
+        "is_active": "on",
+        "token_expires_at_0": "2030-01-01",
+        "token_expires_at_1": "10:00:00",
+        "replace_token": "IGAAsecret-by-hand",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
+    assert client.post(url, data).status_code == 302
+
+    event = demo_account.events.get(kind=AccountEvent.Kind.TOKEN_REPLACED)
+    assert event.by == people["admin"]
+    assert "IGAAsecret-by-hand" not in f"{event.detail} {event}"
+    page = client.get(url).content.decode()
+    assert "token replaced by hand" in page and "IGAAsecret-by-hand" not in page
+    # Saving without a new token records nothing.
+    data["replace_token"] = ""
+    client.post(url, data)
+    assert demo_account.events.filter(kind=AccountEvent.Kind.TOKEN_REPLACED).count() == 1
+
+
+@pytest.mark.django_db
 def test_the_status_page_shows_the_team_the_account_and_admins_the_buttons(
     people: dict[str, Any], demo_account: Any
 ) -> None:

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contributors.models import Contributor
 from instagram.models import AccountEvent, InstagramAccount
@@ -63,6 +63,37 @@ def test_an_expired_token_is_marked_and_never_sent(demo_account: Any, graph_emul
     assert demo_account.events.filter(kind=AccountEvent.Kind.EXPIRED).count() == 1
     refresh_token_if_due(account=demo_account)
     assert demo_account.events.filter(kind=AccountEvent.Kind.EXPIRED).count() == 1  # marked once
+
+
+def test_an_expired_token_is_marked_once_when_the_task_runs_in_german(
+    demo_account: Any, graph_emulator: Any
+) -> None:
+    age(demo_account, days_left=-1)
+    with translation.override("de"):
+        refresh_token_if_due(account=demo_account)
+        demo_account.refresh_from_db()
+        refresh_token_if_due(account=demo_account)
+
+    assert demo_account.events.filter(kind=AccountEvent.Kind.EXPIRED).count() == 1
+    demo_account.refresh_from_db()
+    assert demo_account.last_error_code == "token_expired"
+    # Each reader sees the problem in their own language, whatever language the task ran in.
+    assert demo_account.last_error == "The Instagram token expired. An admin must connect Instagram again."
+    with translation.override("de"):
+        assert "abgelaufen" in demo_account.last_error
+
+
+def test_a_refused_refresh_is_shown_in_the_readers_language(demo_account: Any, graph_emulator: Any) -> None:
+    age(demo_account, days_left=10)
+    graph_emulator.add_fault("token_expired", match="refresh_access_token")
+    with translation.override("de"):
+        refresh_token_if_due(account=demo_account)
+
+    demo_account.refresh_from_db()
+    assert demo_account.last_error_code == "token_invalid"
+    assert "An admin must connect Instagram again." in demo_account.last_error
+    with translation.override("de"):
+        assert "Instagram neu verbinden" in demo_account.last_error
 
 
 def test_the_refresh_happens_as_days_pass(demo_account: Any, graph_emulator: Any) -> None:
