@@ -12,7 +12,7 @@ from stories import services
 from stories.models import Status
 from stories.tests.factories import complete_story, story_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("notices_sent_here")]
 
 
 def speaks(user: Any, language: str) -> Any:

@@ -318,7 +318,7 @@ def test_reviewer_requests_changes_with_a_comment() -> None:
     story = story_in(Status.SUBMITTED)
     reviewer = outreach_user()
     response = client_for(reviewer).post(
-        reverse("stories:transition", args=[story.pk, "request-changes"]),
+        reverse("stories:transition", args=[story.pk, "request_changes"]),
         {"text": "Please name the detector."},
     )
     assert response.status_code == 302
@@ -330,7 +330,7 @@ def test_reviewer_requests_changes_with_a_comment() -> None:
 def test_requesting_changes_without_a_comment_is_refused_with_a_message() -> None:
     story = story_in(Status.SUBMITTED)
     response = client_for(outreach_user()).post(
-        reverse("stories:transition", args=[story.pk, "request-changes"])
+        reverse("stories:transition", args=[story.pk, "request_changes"])
     )
     assert response.status_code == 400
     assert "Say what should change." in response.content.decode()
@@ -379,7 +379,7 @@ def test_science_reviewer_signs_off_a_story_linked_to_a_result() -> None:
     scientist = science_user()
     client = client_for(scientist)
     assert "Sign off the science" in client.get(reverse("stories:detail", args=[story.pk])).content.decode()
-    client.post(reverse("stories:transition", args=[story.pk, "sign-off"]))
+    client.post(reverse("stories:transition", args=[story.pk, "science_signoff"]))
     story.refresh_from_db()
     assert story.science_signoff_by == scientist
 
