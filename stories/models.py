@@ -48,6 +48,7 @@ class Status(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     RESUBMITTED = "resubmitted", _("Resubmitted")
+    ON_HOLD = "on_hold", _("On hold")
     APPROVED = "approved", _("Approved")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     REJECTED = "rejected", _("Rejected")

@@ -78,7 +78,7 @@ def _needs_signoff(story: Story) -> Promise | None:
 # States in which the team has something to decide.
 UNDER_REVIEW = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.RESUBMITTED})
 # States from which the authors may still take the story back.
-OPEN = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED, *UNDER_REVIEW})
+OPEN = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED, Status.ON_HOLD, *UNDER_REVIEW})
 
 
 @dataclass(frozen=True)
@@ -210,6 +210,32 @@ WORKFLOW: tuple[Action, ...] = (
         text_label=_("Reason for the authors"),
         text_argument="reason",
         text_required=True,
+    ),
+    # A hold pauses the review (an embargo, a question to a third party); lifting it always
+    # goes on with the review in review, whichever state it was put on hold from: the team has
+    # looked at it by then, and the story shows up as theirs under "mine".
+    Action(
+        name="put_on_hold",
+        from_states=UNDER_REVIEW,
+        who=TEAM,
+        to_state=Status.ON_HOLD,
+        label=_("Put on hold"),
+        explanation=_("Pause the review, for example until a result is public; the authors see your reason."),
+        past=_("put the story on hold"),
+        style="secondary",
+        text_label=_("Reason for the hold"),
+        text_argument="reason",
+        text_required=True,
+    ),
+    Action(
+        name="lift_hold",
+        from_states=frozenset({Status.ON_HOLD}),
+        who=TEAM,
+        to_state=Status.IN_REVIEW,
+        label=_("Lift the hold"),
+        explanation=_("Go on with the review; the story is in review again."),
+        past=_("lifted the hold"),
+        style="secondary",
     ),
     Action(
         name="withdraw",

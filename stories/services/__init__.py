@@ -27,6 +27,8 @@ from .photos import image_add, image_make_rendition, image_preview, image_remove
 from .workflow import (
     approval_problems,
     story_approve,
+    story_lift_hold,
+    story_put_on_hold,
     story_reject,
     story_request_changes,
     story_resubmit,
@@ -66,6 +68,8 @@ __all__ = [
     "resend_waiting_notices",
     "story_approve",
     "story_create",
+    "story_lift_hold",
+    "story_put_on_hold",
     "story_reject",
     "story_request_changes",
     "story_resubmit",

@@ -229,6 +229,23 @@ def story_reject(*, story: Story, user: Any, reason: str) -> Story:
     return sync(story, current)
 
 
+def story_put_on_hold(*, story: Story, user: Any, reason: str) -> Story:
+    """Pause the review; the reason is shown to the authors on the story page."""
+    reason = required_text(reason, "reason", _("Give the authors a reason."))
+    with transaction.atomic():
+        action, current = _begin("put_on_hold", story, user)
+        _take(action, current, user, text=reason, reviewer=current.reviewer or user)
+    return sync(story, current)
+
+
+def story_lift_hold(*, story: Story, user: Any) -> Story:
+    """Go on with the review: the story is in review again, with whoever has it."""
+    with transaction.atomic():
+        action, current = _begin("lift_hold", story, user)
+        _take(action, current, user, reviewer=current.reviewer or user)
+    return sync(story, current)
+
+
 def story_withdraw(*, story: Story, user: Any) -> Story:
     """The authors take the story back for good."""
     with transaction.atomic():

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 
 from contributors.tests.factories import (
     PublicationFactory,
@@ -38,9 +39,11 @@ RULES: dict[str, tuple[set[str], set[str], str | None]] = {
     "reject": ({"outreach", "admin"}, REVIEWABLE, Status.REJECTED),
     "withdraw": (
         {"author", "co_author"},
-        {Status.DRAFT, Status.CHANGES_REQUESTED, *REVIEWABLE},
+        {Status.DRAFT, Status.CHANGES_REQUESTED, Status.ON_HOLD, *REVIEWABLE},
         Status.WITHDRAWN,
     ),
+    "put_on_hold": ({"outreach", "admin"}, REVIEWABLE, Status.ON_HOLD),
+    "lift_hold": ({"outreach", "admin"}, {Status.ON_HOLD}, Status.IN_REVIEW),
 }
 
 
@@ -135,6 +138,7 @@ def test_the_story_page_offers_exactly_the_actions_the_table_allows(cast: dict[s
         "approve",
         "request_changes",
         "reject",
+        "put_on_hold",
     ]
     assert [a.name for a in available_actions(cast["science"], story)] == ["science_signoff"]
     assert [a.name for a in available_actions(cast["author"], story)] == ["withdraw"]
@@ -578,3 +582,36 @@ def test_co_authors_can_be_changed_by_the_author() -> None:
     # A co-author may now edit and submit.
     services.story_submit(story=story, user=colleague)
     assert story.status == Status.SUBMITTED
+
+
+# --- on hold ---------------------------------------------------------------------------------
+
+
+def test_the_team_puts_a_story_on_hold_with_a_reason_the_authors_read() -> None:
+    story = story_in(Status.SUBMITTED)
+    reviewer = outreach_user()
+    with pytest.raises(services.InvalidInput):
+        services.story_put_on_hold(story=story, user=reviewer, reason="  ")
+    services.story_put_on_hold(story=story, user=reviewer, reason="Until the paper is public on 3 March.")
+    assert Story.objects.get(pk=story.pk).status == Status.ON_HOLD
+    client = Client()
+    client.force_login(story.author.user)
+    page = client.get(f"/stories/{story.pk}/").content.decode()
+    assert "Reason for the hold" in page
+    assert "Until the paper is public on 3 March." in page
+    assert "put the story on hold" in page  # the History
+    # The authors cannot approve, lift or edit it; they may still withdraw it.
+    with pytest.raises(services.NotAllowed):
+        services.story_lift_hold(story=story, user=story.author.user)
+
+
+def test_lifting_the_hold_goes_on_with_the_review() -> None:
+    reviewer = outreach_user()
+    story = story_in(Status.RESUBMITTED, reviewer=reviewer)
+    services.story_put_on_hold(story=story, user=reviewer, reason="Embargo.")
+    with pytest.raises(services.TransitionNotAllowed):
+        services.story_approve(story=story, user=reviewer)
+    services.story_lift_hold(story=story, user=reviewer)
+    assert story.status == Status.IN_REVIEW
+    assert story.reviewer == reviewer
+    assert list(story.events.values_list("kind", flat=True))[-2:] == ["put_on_hold", "lift_hold"]
