@@ -20,8 +20,8 @@ from ..models import FORGOTTEN_NAME, EventKind, PersonShown, Status, StoryImage
 from ..permissions import can_forget_people, can_record_consent, can_withdraw_consent
 from ..signals import consent_withdrawn
 from ..workflow import UNDER_REVIEW
-from . import common
 from .common import after_commit, locked, record, sync
+from .common import now as current_time
 from .workflow import move
 
 _NOT_ALLOWED = _("You are not allowed to change the consent records of this story.")
@@ -69,7 +69,7 @@ def person_add(*, image: StoryImage, user: Any, name: str, contact: str, consent
             consent_given=True,
             consent_wording=consent_wording,
             consent_recorded_by=user,
-            consent_recorded_at=common.now(),
+            consent_recorded_at=current_time(),
         )
         # Someone recognisable is in the photo after all.
         StoryImage.objects.filter(pk=image.pk).update(no_identifiable_person=False)
@@ -106,7 +106,7 @@ def consent_withdraw(*, person: PersonShown, user: Any) -> PersonShown:
         if not can_withdraw_consent(user, current):
             raise NotAllowed(_NOT_ALLOWED)
         withdrawn = PersonShown.objects.filter(pk=person.pk, consent_withdrawn_at__isnull=True).update(
-            consent_withdrawn_at=common.now()
+            consent_withdrawn_at=current_time()
         )
         if withdrawn != 1:
             raise TransitionNotAllowed(_("This person's consent has been withdrawn already."))
@@ -142,7 +142,7 @@ def person_forget(*, person: PersonShown, user: Any) -> PersonShown:
         PersonShown.objects.filter(pk=person.pk).update(
             name=FORGOTTEN_NAME,
             contact="",
-            contact_erased_at=Coalesce(F("contact_erased_at"), common.now()),
+            contact_erased_at=Coalesce(F("contact_erased_at"), current_time()),
         )
         record(current, user, EventKind.PERSON_FORGOTTEN, number=person.image.position + 1)
     person.refresh_from_db()
@@ -152,7 +152,7 @@ def person_forget(*, person: PersonShown, user: Any) -> PersonShown:
 def erase_expired_contacts(*, now: Any = None) -> int:
     """Erase contact data of people shown in stories published (or, until posts record
     publication, approved) more than PEOPLE_CONTACT_RETENTION_DAYS ago. Returns how many."""
-    at = now or common.now()
+    at = now or current_time()
     cutoff = at - timedelta(days=settings.PEOPLE_CONTACT_RETENTION_DAYS)
     expired = (
         PersonShown.objects.filter(contact_erased_at__isnull=True)
