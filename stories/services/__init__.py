@@ -24,6 +24,7 @@ from .editing import link_result, story_create, story_update
 from .notices import notice_send, notify, resend_waiting_notices
 from .people import consent_withdraw, erase_expired_contacts, person_add, person_forget, person_remove
 from .photos import image_add, image_make_rendition, image_preview, image_remove, image_reorder, image_update
+from .saving import PhotoEdit, SaveOutcome, story_save
 from .workflow import (
     approval_problems,
     story_approve,
@@ -45,6 +46,8 @@ __all__ = [
     "ImageRejected",
     "InvalidInput",
     "NotAllowed",
+    "PhotoEdit",
+    "SaveOutcome",
     "StepBlocked",
     "StoryError",
     "SubmissionBlocked",
@@ -76,6 +79,7 @@ __all__ = [
     "story_science_signoff",
     "story_start_review",
     "story_submit",
+    "story_save",
     "story_update",
     "story_withdraw",
     "submission_problems",

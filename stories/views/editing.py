@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,6 @@ from ..forms import (
     PhotosForm,
     StoryForm,
 )
-from ..images import ImageRejected
 from ..models import (
     MAX_IMAGES,
     Objective,
@@ -30,6 +28,7 @@ from ..models import (
     StoryImage,
 )
 from ..permissions import can_edit
+from ..services.saving import PhotoEdit, SaveOutcome
 from .common import caption_counts, errors_to_form, visible_story
 
 
@@ -92,37 +91,11 @@ def _images_of(story: Story | None) -> list[StoryImage]:
     return list(StoryImage.objects.filter(story=story).prefetch_related("people"))
 
 
-def _add_uploads(request: HttpRequest, story: Story, outcome: _EditOutcome) -> None:
-    uploads = request.FILES.getlist("photos")
-    room = MAX_IMAGES - StoryImage.objects.filter(story=story).count()
-    for upload in uploads:
-        name = upload.name or _("(no name)")
-        if room <= 0:
-            outcome.file_errors.append(
-                _("%(name)s was not added: a story has at most %(max)d photos.")
-                % {"name": name, "max": MAX_IMAGES}
-            )
-            continue
-        try:
-            services.image_add(story=story, user=request.user, upload=upload)
-        except ImageRejected as exc:
-            outcome.file_errors.append(
-                _("%(name)s was not added: %(reason)s") % {"name": name, "reason": exc.message}
-            )
-        except services.StoryError as exc:
-            outcome.file_errors.append(
-                _("%(name)s was not added: %(reason)s") % {"name": name, "reason": exc.message}
-            )
-        else:
-            room -= 1
-    if outcome.file_errors:
-        outcome.ok = False
-
-
-def _apply_image_forms(
-    request: HttpRequest, story: Story, image_forms: list[ImageForm], outcome: _EditOutcome
-) -> None:
-    """Save alt texts, people and removals photo by photo, then the order the editor chose."""
+def _photo_edits(
+    image_forms: list[ImageForm], outcome: _EditOutcome
+) -> tuple[list[PhotoEdit], list[int] | None]:
+    """The photos' changes from their forms, and the order wanted (None if unchanged)."""
+    edits: list[PhotoEdit] = []
     order: list[tuple[int, int, int]] = []  # (position wanted, position shown, image id)
     for form in image_forms:
         image = form.image
@@ -131,55 +104,53 @@ def _apply_image_forms(
             order.append((form.number, form.number, image.pk))
             continue
         data = form.cleaned_data
-        try:
-            if data["remove"]:
-                services.image_remove(image=image, user=request.user)
-                continue
-            services.image_update(
+        edits.append(
+            PhotoEdit(
                 image=image,
-                user=request.user,
                 alt_text=data["alt_text"],
                 no_identifiable_person=data["no_identifiable_person"] and not form.has_person(),
+                remove=data["remove"],
+                people=[
+                    {key: row.cleaned_data[key] for key in ("name", "contact", "consent_wording")}
+                    for row in form.new_people()
+                ],
             )
-        except services.InvalidInput as exc:
-            errors_to_form(form, exc)
-            outcome.ok = False
-        if not _add_people(request, form):
-            outcome.ok = False
-        order.append((data["position"], form.number, image.pk))
+        )
+        if not data["remove"]:
+            order.append((data["position"], form.number, image.pk))
     wanted = [pk for _wanted, _shown, pk in sorted(order)]
     shown = [pk for _shown, pk in sorted((shown, pk) for _wanted, shown, pk in order)]
-    if wanted != shown:
-        try:
-            services.image_reorder(story=story, user=request.user, image_ids=wanted)
-        except services.InvalidInput as exc:
-            messages.error(request, str(exc.message))
-            outcome.ok = False
+    return edits, (wanted if wanted != shown else None)
 
 
-def _add_people(request: HttpRequest, form: ImageForm) -> bool:
-    """Record every person named in the photo's rows, all or none: a refused row is marked on
-    the page with everything typed, and saving again must not record the others twice."""
-    row: Any = None
-    try:
-        with transaction.atomic():
-            for row in form.new_people():
-                services.person_add(
-                    image=form.image,
-                    user=request.user,
-                    name=row.cleaned_data["name"],
-                    contact=row.cleaned_data["contact"],
-                    consent_wording=row.cleaned_data["consent_wording"],
-                )
-    except services.InvalidInput as exc:
-        errors_to_form(row, exc)
-        form.add_error(
+def _report(
+    request: HttpRequest,
+    result: SaveOutcome,
+    form: StoryForm | None,
+    image_forms: list[ImageForm],
+    outcome: _EditOutcome,
+) -> None:
+    """Put what the save refused on the forms, field by field."""
+    if result.ok:
+        return
+    outcome.ok = False
+    outcome.file_errors.extend(result.upload_errors)
+    if result.order_error:
+        messages.error(request, result.order_error)
+    by_pk = {image_form.image.pk: image_form for image_form in image_forms}
+    for pk, errors in result.photo_errors.items():
+        errors_to_form(by_pk[pk], services.InvalidInput(errors))
+    for pk, (index, errors) in result.people_errors.items():
+        image_form = by_pk[pk]
+        rows = image_form.new_people()
+        errors_to_form(rows[index] if index < len(rows) else image_form, services.InvalidInput(errors))
+        image_form.add_error(
             None,
             _("The people added to photo %(number)d were not saved; see the marked row.")
-            % {"number": form.number},
+            % {"number": image_form.number},
         )
-        return False
-    return True
+    if form is not None and (result.field_errors or result.field_message):
+        errors_to_form(form, services.InvalidInput(result.field_errors, result.field_message or None))
 
 
 def _next_action(request: HttpRequest) -> str:
@@ -278,7 +249,12 @@ def story_new(request: HttpRequest) -> HttpResponse:
     except services.InvalidInput as exc:
         errors_to_form(form, exc)
         return _render_form(request, story=None, form=form, photos_form=PhotosForm(), image_forms=[])
-    _add_uploads(request, story, outcome)
+    try:
+        result = services.story_save(story=story, user=request.user, uploads=request.FILES.getlist("photos"))
+    except services.NotAllowed as exc:
+        messages.error(request, str(exc.message))
+        return redirect("stories:detail", pk=story.pk)
+    _report(request, result, None, [], outcome)
     if valid and outcome.ok and _next_action(request) == "submit":
         _submit(request, story, outcome)
     if valid and outcome.ok:
@@ -326,34 +302,32 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     valid = form.is_valid()
     version = form.cleaned_data.get("version") if valid else None
     data: QueryDict = request.POST
+    photos, order = _photo_edits(image_forms, outcome)
     try:
-        # Whatever else is wrong, each photo and each valid photo form is saved on its own.
-        _apply_image_forms(request, story, image_forms, outcome)
-        _add_uploads(request, story, outcome)
-        if valid:
-            try:
-                services.story_update(
-                    story=story,
-                    user=request.user,
-                    expected_version=version if isinstance(version, int) else -1,
-                    **form.service_fields(),
-                )
-                data = _with_version(request.POST, story.version)
-            except services.EditConflict as exc:
-                outcome.conflict = _conflict_rows(exc, form)
-                outcome.ok = False
-                # Saving again now keeps what is in the form, which the editor has seen next to theirs.
-                data = _with_version(request.POST, exc.current_version)
-            except services.InvalidInput as exc:
-                errors_to_form(form, exc)
-                outcome.ok = False
-        else:
-            outcome.ok = False
-        if outcome.ok and _next_action(request) == "submit":
-            _submit(request, story, outcome)
+        # One unit of work; whatever else is wrong, each valid photo change and upload is kept.
+        result = services.story_save(
+            story=story,
+            user=request.user,
+            expected_version=version if isinstance(version, int) else -1,
+            fields=form.service_fields() if valid else None,
+            photos=photos,
+            order=order,
+            uploads=request.FILES.getlist("photos"),
+        )
     except services.NotAllowed as exc:
         messages.error(request, str(exc.message))
         return redirect("stories:detail", pk=story.pk)
+    _report(request, result, form, image_forms, outcome)
+    if not valid:
+        outcome.ok = False
+    if result.conflict:
+        outcome.conflict = _conflict_rows(result.conflict, form)
+        # Saving again now keeps what is in the form, which the editor has seen next to theirs.
+        data = _with_version(request.POST, result.conflict.current_version)
+    elif valid and not result.field_errors and not result.field_message:
+        data = _with_version(request.POST, story.version)
+    if outcome.ok and _next_action(request) == "submit":
+        _submit(request, story, outcome)
     if outcome.ok:
         return _saved(request, story)
     story.refresh_from_db()
