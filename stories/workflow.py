@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from contributors.roles import roles_of
 
 from .errors import NotAllowed, TransitionNotAllowed
-from .models import Status, Story
+from .models import REVIEWABLE_STATUSES, Status, Story
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _needs_signoff(story: Story) -> Promise | None:
 
 
 # States in which the team has something to decide.
-UNDER_REVIEW = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.RESUBMITTED})
+UNDER_REVIEW = REVIEWABLE_STATUSES
 # States from which the authors may still take the story back.
 OPEN = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED, Status.ON_HOLD, *UNDER_REVIEW})
 
