@@ -145,3 +145,23 @@ def test_a_mail_server_that_refuses_is_tried_again_later_and_the_approval_stands
 def test_retry_delays_double_and_stay_under_ten_minutes(settings: Any) -> None:
     settings.NOTICE_RETRY_BASE_DELAY, settings.NOTICE_RETRY_MAX_DELAY = 30, 600
     assert [retry_delay(attempts) for attempts in range(1, 9)] == [30, 60, 120, 240, 480, 600, 600, 600]
+
+
+def test_the_sweep_sends_a_notice_whose_message_was_lost(django_capture_on_commit_callbacks: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    reviewer = outreach_user()
+    story = story_in(Status.IN_REVIEW, reviewer=reviewer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False):  # the broker lost the message
+        services.story_approve(story=story, user=reviewer)
+    assert mail.outbox == []
+    assert services.resend_waiting_notices() == 0  # too fresh: a worker may be on it
+    Notice.objects.filter(story=story, kind="approve").update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+    assert services.resend_waiting_notices() == 1
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["[cmsatdesy] Approved"]
+    assert services.resend_waiting_notices() == 0
