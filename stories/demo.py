@@ -174,6 +174,17 @@ STORIES: list[dict[str, Any]] = [
         "#GirlsDay #MINT #DESY @desy_de",
         "days": 1,
     },
+    {
+        "title": "A first look at the new trigger",
+        "author": "scientist",
+        "objective": Objective.SCIENCE,
+        "format": Format.SINGLE_IMAGE,
+        "photos": ["control-room"],
+        "status": Status.ON_HOLD,
+        "caption": "Forty million collisions a second, and the trigger picks a thousand. #CMS #trigger",
+        "reason": "On hold until the conference talk on 12 March; the result is public then.",
+        "days": 4,
+    },
 ]
 
 # The path each final state took through the workflow (after draft).
@@ -186,6 +197,7 @@ PATHS = {
     Status.APPROVED: [Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED],
     Status.REJECTED: [Status.SUBMITTED, Status.IN_REVIEW, Status.REJECTED],
     Status.WITHDRAWN: [Status.WITHDRAWN],
+    Status.ON_HOLD: [Status.SUBMITTED, Status.IN_REVIEW, Status.ON_HOLD],
 }
 # The action that leads to each state (the first, where several do), for the demo's audit rows.
 _ACTION_TO: dict[str, str] = {}
@@ -374,7 +386,7 @@ def _create_story(spec: dict[str, Any], users: dict[str, Any], publication: Any,
         if to_status == Status.CHANGES_REQUESTED:
             comment = spec.get("comment", "Please add alt text to every photo.")
             Comment.objects.create(story=story, author=reviewer, body=comment)
-        if to_status == Status.REJECTED:
+        if to_status in (Status.REJECTED, Status.ON_HOLD):
             comment = spec.get("reason", "")
         transitions.append(
             StoryEvent(
