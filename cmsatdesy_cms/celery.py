@@ -11,6 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "record-worker-heartbeat": {"task": "cmsatdesy_cms.tasks.record_worker_heartbeat", "schedule": 60.0},
+    "resend-waiting-notices": {"task": "stories.tasks.resend_waiting_notices", "schedule": 300.0},
     "erase-expired-contacts": {"task": "stories.tasks.erase_expired_contacts", "schedule": 6 * 3600.0},
     "refresh-instagram-token": {"task": "instagram.tasks.refresh_instagram_token", "schedule": 24 * 3600.0},
 }

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Comment, PersonShown, Story, StoryImage, StoryRevision, StoryTransition
+from .models import Comment, Notice, PersonShown, Story, StoryEvent, StoryImage, StoryRevision
 
 
 class StoryImageInline(admin.TabularInline):
@@ -25,10 +25,10 @@ class StoryImageInline(admin.TabularInline):
     show_change_link = True
 
 
-class StoryTransitionInline(admin.TabularInline):
-    model = StoryTransition
+class StoryEventInline(admin.TabularInline):
+    model = StoryEvent
     extra = 0
-    fields = ("created_at", "actor", "from_status", "to_status", "comment")
+    fields = ("created_at", "actor", "kind", "from_status", "to_status", "text", "params")
     readonly_fields = fields
     can_delete = False
 
@@ -59,7 +59,7 @@ class StoryAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
-    inlines = (StoryImageInline, StoryTransitionInline)
+    inlines = (StoryImageInline, StoryEventInline)
 
     def save_model(self, request: HttpRequest, obj: Story, form: Any, change: bool) -> None:
         if change:
@@ -119,8 +119,12 @@ def forget_people(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[PersonShown]
 ) -> None:
     count = 0
-    for person in queryset:
-        services.person_forget(person=person)
+    for person in queryset.select_related("image__story"):
+        try:
+            services.person_forget(person=person, user=request.user)
+        except services.StoryError as exc:
+            modeladmin.message_user(request, str(exc.message), messages.ERROR)
+            return
         count += 1
     modeladmin.message_user(
         request,
@@ -166,3 +170,30 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ("story", "author")
     raw_id_fields = ("story", "author", "image")
     search_fields = ("body",)
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """E-mail notices, to see what was sent and what waits; the worker writes them."""
+
+    list_display = ("kind", "story", "recipient", "state", "attempts", "created_at", "sent_at")
+    list_filter = ("state", "kind")
+    list_select_related = ("story", "recipient")
+    readonly_fields = (
+        "story",
+        "recipient",
+        "actor",
+        "comment",
+        "kind",
+        "quote",
+        "state",
+        "attempts",
+        "claimed_until",
+        "next_attempt_at",
+        "last_error",
+        "sent_at",
+        "created_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

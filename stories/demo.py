@@ -22,18 +22,20 @@ from PIL import Image, ImageDraw
 from .images import default_crop, make_rendition
 from .models import (
     Comment,
+    EventKind,
     Format,
     ImageState,
     Objective,
     PersonShown,
     Status,
     Story,
+    StoryEvent,
     StoryImage,
     StoryRevision,
-    StoryTransition,
     private_storage,
 )
 from .services import link_result
+from .workflow import WORKFLOW
 
 COPY_MARKER = " · copy "
 CONSENT_WORDING = (
@@ -172,6 +174,17 @@ STORIES: list[dict[str, Any]] = [
         "#GirlsDay #MINT #DESY @desy_de",
         "days": 1,
     },
+    {
+        "title": "A first look at the new trigger",
+        "author": "scientist",
+        "objective": Objective.SCIENCE,
+        "format": Format.SINGLE_IMAGE,
+        "photos": ["control-room"],
+        "status": Status.ON_HOLD,
+        "caption": "Forty million collisions a second, and the trigger picks a thousand. #CMS #trigger",
+        "reason": "On hold until the conference talk on 12 March; the result is public then.",
+        "days": 4,
+    },
 ]
 
 # The path each final state took through the workflow (after draft).
@@ -184,7 +197,13 @@ PATHS = {
     Status.APPROVED: [Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED],
     Status.REJECTED: [Status.SUBMITTED, Status.IN_REVIEW, Status.REJECTED],
     Status.WITHDRAWN: [Status.WITHDRAWN],
+    Status.ON_HOLD: [Status.SUBMITTED, Status.IN_REVIEW, Status.ON_HOLD],
 }
+# The action that leads to each state (the first, where several do), for the demo's audit rows.
+_ACTION_TO: dict[str, str] = {}
+for _action in WORKFLOW:
+    if _action.to_state is not None:
+        _ACTION_TO.setdefault(_action.to_state, _action.name)
 AUTHOR_STEPS = {Status.SUBMITTED, Status.RESUBMITTED, Status.WITHDRAWN}
 
 
@@ -355,7 +374,7 @@ def _create_story(spec: dict[str, Any], users: dict[str, Any], publication: Any,
                     consent_recorded_at=started,
                 )
 
-    transitions = [StoryTransition(story=story, actor=author, from_status="", to_status=Status.DRAFT)]
+    transitions = [StoryEvent(story=story, actor=author, kind=EventKind.CREATED, to_status=Status.DRAFT)]
     previous = Status.DRAFT
     path = PATHS[status]
     step_time = started
@@ -367,11 +386,16 @@ def _create_story(spec: dict[str, Any], users: dict[str, Any], publication: Any,
         if to_status == Status.CHANGES_REQUESTED:
             comment = spec.get("comment", "Please add alt text to every photo.")
             Comment.objects.create(story=story, author=reviewer, body=comment)
-        if to_status == Status.REJECTED:
+        if to_status in (Status.REJECTED, Status.ON_HOLD):
             comment = spec.get("reason", "")
         transitions.append(
-            StoryTransition(
-                story=story, actor=actor, from_status=previous, to_status=to_status, comment=comment
+            StoryEvent(
+                story=story,
+                actor=actor,
+                kind=_ACTION_TO[to_status],
+                from_status=previous,
+                to_status=to_status,
+                text=comment,
             )
         )
         if to_status in (Status.SUBMITTED, Status.RESUBMITTED):
@@ -402,7 +426,7 @@ def _create_story(spec: dict[str, Any], users: dict[str, Any], publication: Any,
         previous = to_status
     story.version = 1 + len(path)
     story.save()
-    StoryTransition.objects.bulk_create(transitions)
+    StoryEvent.objects.bulk_create(transitions)
     # Spread creation and waiting times over the past days, so the queue has an order.
     Story.objects.filter(pk=story.pk).update(
         created_at=started, status_changed_at=now - timedelta(days=spec["days"])
@@ -457,19 +481,19 @@ def _bulk_copies(originals: list[Story], copies_wanted: int, now: Any, log: Any)
     created = Story.objects.bulk_create(stories, batch_size=500)
     by_title = {story.title: story for story in originals}
     new_images: list[StoryImage] = []
-    transitions: list[StoryTransition] = []
+    transitions: list[StoryEvent] = []
     for story in created:
         original = by_title[story.title.split(COPY_MARKER)[0]]
         for stored in images[original.pk]:
             values = {k: v for k, v in stored.items() if k not in ("id", "story_id", "created_at")}
             new_images.append(StoryImage(story=story, **values))
         transitions.append(
-            StoryTransition(
-                story=story, actor_id=original.author.user_id, from_status="", to_status=story.status
+            StoryEvent(
+                story=story, actor_id=original.author.user_id, kind=EventKind.CREATED, to_status=story.status
             )
         )
     StoryImage.objects.bulk_create(new_images, batch_size=1000)
-    StoryTransition.objects.bulk_create(transitions, batch_size=1000)
+    StoryEvent.objects.bulk_create(transitions, batch_size=1000)
     log(f"Demo stories: {len(created)} copies for --scale")
     return len(created)
 

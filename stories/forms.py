@@ -27,6 +27,7 @@ from .models import (
     Story,
     StoryImage,
 )
+from .queries import ALL, AWAITING
 from .validators import validate_result_reference
 
 DEFAULT_CONSENT_WORDING = _(
@@ -472,8 +473,6 @@ WAITING_CHOICES = [
     ("7", _("More than a week")),
     ("14", _("More than two weeks")),
 ]
-AWAITING = "awaiting"
-ALL = "all"
 
 
 class ReviewFilterForm(forms.Form):

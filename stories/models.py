@@ -1,7 +1,7 @@
 """Stories: what a scientist tells, the photos that go with it, and its path through review.
 
-State changes go through `stories.services`; reads through the QuerySet methods and the
-`can_*` helpers at the end of this module.
+State changes go through `stories.services`; the steps of the review are one table in
+`stories.workflow`; who may open or change what is in `stories.permissions`.
 """
 
 from __future__ import annotations
@@ -48,40 +48,12 @@ class Status(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     RESUBMITTED = "resubmitted", _("Resubmitted")
+    ON_HOLD = "on_hold", _("On hold")
     APPROVED = "approved", _("Approved")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     REJECTED = "rejected", _("Rejected")
 
 
-# Where a story may go from each state; who may take each step is decided in services.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
-    Status.SUBMITTED: frozenset(
-        {
-            Status.IN_REVIEW,
-            Status.APPROVED,
-            Status.CHANGES_REQUESTED,
-            Status.REJECTED,
-            Status.WITHDRAWN,
-        }
-    ),
-    Status.IN_REVIEW: frozenset(
-        {Status.CHANGES_REQUESTED, Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}
-    ),
-    Status.CHANGES_REQUESTED: frozenset({Status.RESUBMITTED, Status.WITHDRAWN}),
-    Status.RESUBMITTED: frozenset(
-        {
-            Status.IN_REVIEW,
-            Status.APPROVED,
-            Status.CHANGES_REQUESTED,
-            Status.REJECTED,
-            Status.WITHDRAWN,
-        }
-    ),
-    Status.APPROVED: frozenset(),
-    Status.WITHDRAWN: frozenset(),
-    Status.REJECTED: frozenset(),
-}
 FINAL_STATUSES = frozenset({Status.APPROVED, Status.WITHDRAWN, Status.REJECTED})
 # States in which the team has something to decide.
 REVIEWABLE_STATUSES = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.RESUBMITTED})
@@ -294,9 +266,6 @@ class Story(models.Model):
     def needs_science_signoff(self) -> bool:
         return self.publication_id is not None
 
-    def can_move_to(self, status: str) -> bool:
-        return status in TRANSITIONS.get(self.status, frozenset())
-
     def ordered_images(self) -> list[StoryImage]:
         """The images in carousel order (uses a prefetch when there is one)."""
         return sorted(self.images.all(), key=lambda image: (image.position, image.pk))
@@ -395,12 +364,6 @@ class StoryImage(models.Model):
         people = list(self.people.all())
         return bool(people) and all(person.has_valid_consent for person in people)
 
-    def render(self) -> StoryImage:
-        """Make the Instagram rendition now (see `services.image_make_rendition`)."""
-        from .services import image_make_rendition
-
-        return image_make_rendition(image=self)
-
 
 class PersonShown(models.Model):
     image = models.ForeignKey(
@@ -444,13 +407,19 @@ class PersonShown(models.Model):
         return self.name == FORGOTTEN_NAME and self.contact_erased_at is not None
 
 
-class StoryTransition(models.Model):
-    """One row per change of a story's state (and per science sign-off): who, from, to, when, why."""
+class StoryEvent(models.Model):
+    """One row per change to a story or the people in it: who, when, what, and why.
+
+    `kind` is a workflow action's name (see `stories.workflow`) or an `EventKind`; states are
+    stored as codes and `params` holds what the sentence in the History needs (photo numbers,
+    field names), so the sentence is made in the reader's language when it is shown
+    (`stories.history`). `text` is what a person typed (a comment, a reason) and is shown as typed.
+    """
 
     story = models.ForeignKey(
         Story,
         on_delete=models.CASCADE,
-        related_name="transitions",
+        related_name="events",
         verbose_name=_("story"),
     )
     actor = models.ForeignKey(
@@ -461,18 +430,96 @@ class StoryTransition(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    # Both empty when the state did not change.
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    params = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("state change")
-        verbose_name_plural = _("state changes")
+        verbose_name = _("story event")
+        verbose_name_plural = _("story events")
         ordering = ("created_at", "pk")
 
     def __str__(self) -> str:
-        return f"{self.story}: {self.from_status or '–'} → {self.to_status}"
+        return f"{self.story}: {self.kind}"
+
+
+class EventKind(models.TextChoices):
+    """Events that are not workflow actions (those are named after their action)."""
+
+    CREATED = "created", _("Story created")
+    EDITED = "edited", _("Story changed")
+    CO_AUTHORS_CHANGED = "co_authors_changed", _("Co-authors changed")
+    PHOTO_ADDED = "photo_added", _("Photo added")
+    PHOTO_CHANGED = "photo_changed", _("Photo changed")
+    PHOTO_CROPPED = "photo_cropped", _("Photo cropped")
+    PHOTO_REMOVED = "photo_removed", _("Photo removed")
+    PHOTOS_REORDERED = "photos_reordered", _("Photos reordered")
+    PERSON_ADDED = "person_added", _("Person shown added")
+    PERSON_REMOVED = "person_removed", _("Person shown removed")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    PERSON_FORGOTTEN = "person_forgotten", _("Person shown forgotten")
+
+
+class NoticeState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Given up")
+
+
+class Notice(models.Model):
+    """One e-mail to one person about one story, written before it is sent.
+
+    A worker claims the row, sends, and marks it sent; a retry, or a second copy of the task's
+    message, finds it sent and sends nothing. The e-mail is made in the recipient's language
+    when it is sent, from `kind` and `params`.
+    """
+
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="notices", verbose_name=_("story")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.ForeignKey(
+        "Comment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("comment"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    quote = models.TextField(_("quoted text"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=NoticeState.choices, default=NoticeState.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # A worker holds the row until then; a crashed worker's claim runs out.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail notice")
+        verbose_name_plural = _("e-mail notices")
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
 
 
 class StoryRevision(models.Model):
@@ -541,71 +588,3 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
-
-
-# ---------------------------------------------------------------------------------------------
-# Who may do what with one story. The services check the same rules before changing anything.
-
-
-def can_view(user: Any, story: Story) -> bool:
-    roles = roles_of(user)
-    if not roles.authenticated:
-        return False
-    if story.is_author(user):
-        return True
-    if story.submitted_at is None:
-        return False
-    if roles.team:
-        return True
-    return roles.science and story.publication_id is not None
-
-
-def can_edit(user: Any, story: Story) -> bool:
-    """Authors while the story is theirs to change; the team while it is not settled."""
-    roles = roles_of(user)
-    if not roles.authenticated:
-        return False
-    if story.is_author(user):
-        return story.status in AUTHOR_EDITABLE_STATUSES
-    return roles.team and story.submitted_at is not None and not story.is_final
-
-
-def can_review(user: Any, story: Story) -> bool:
-    """Take, approve, reject or send back: the team, never on their own story."""
-    roles = roles_of(user)
-    return roles.team and story.status in REVIEWABLE_STATUSES and not story.is_author(user)
-
-
-def can_sign_off(user: Any, story: Story) -> bool:
-    """The science sign-off: a science reviewer who is no author, on a story linked to a result."""
-    return (
-        roles_of(user).science
-        and story.publication_id is not None
-        and story.status in REVIEWABLE_STATUSES
-        and not story.is_author(user)
-    )
-
-
-def can_withdraw(user: Any, story: Story) -> bool:
-    return story.is_author(user) and story.can_move_to(Status.WITHDRAWN)
-
-
-def can_comment(user: Any, story: Story) -> bool:
-    return can_view(user, story)
-
-
-def can_record_consent(user: Any, story: Story) -> bool:
-    """Consent may be gathered while the team reviews: authors and team, until the story is settled."""
-    if story.is_final:
-        return False
-    if story.is_author(user):
-        return True
-    return roles_of(user).team and story.submitted_at is not None
-
-
-def can_withdraw_consent(user: Any, story: Story) -> bool:
-    """Authors and the team record a withdrawal in any state, approved and published included."""
-    roles = roles_of(user)
-    if story.is_author(user):
-        return True
-    return roles.team and story.submitted_at is not None

@@ -36,7 +36,7 @@ def _person_kwargs(people: dict[str, Any]) -> dict[str, int]:
 
 
 def _take_kwargs(people: dict[str, Any]) -> dict[str, Any]:
-    return {"pk": _story(people).pk, "action": "take"}
+    return {"pk": _story(people).pk, "action": "start_review"}
 
 
 REVIEWERS = {

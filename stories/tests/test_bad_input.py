@@ -239,7 +239,7 @@ def test_script_in_every_text_field_is_stored_as_text_and_escaped_on_every_page(
     reviewer = Client()
     reviewer.force_login(outreach_user())
     reviewer.post(
-        reverse("stories:transition", args=[story.pk, "request-changes"]), {"text": f"Change {SCRIPT}"}
+        reverse("stories:transition", args=[story.pk, "request_changes"]), {"text": f"Change {SCRIPT}"}
     )
     story.refresh_from_db()
     assert story.title == f"Title {SCRIPT}"

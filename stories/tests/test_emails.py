@@ -9,10 +9,11 @@ from django.core import mail
 
 from contributors.tests.factories import contributor_user, outreach_user
 from stories import services
-from stories.models import Status
+from stories.models import Notice, NoticeState, Status, Story
+from stories.services.notices import retry_delay
 from stories.tests.factories import complete_story, story_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("notices_sent_here")]
 
 
 def speaks(user: Any, language: str) -> Any:
@@ -107,3 +108,60 @@ def test_nothing_is_sent_when_the_change_is_rolled_back(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.SubmissionBlocked):
         services.story_submit(story=story, user=story.author.user)
     assert mail.outbox == []
+
+
+def test_a_notice_is_sent_once_however_often_its_task_runs(django_capture_on_commit_callbacks: Any) -> None:
+    reviewer = outreach_user()
+    story = story_in(Status.IN_REVIEW, reviewer=reviewer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.story_approve(story=story, user=reviewer)
+    notice = Notice.objects.get(story=story, kind="approve")
+    for _ in range(3):  # a retry, a second copy of the message, the sweep
+        services.notice_send(notice_id=notice.pk)
+    assert [m.to[0] for m in mail.outbox] == [story.author.user.email]
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.SENT and notice.sent_at is not None
+
+
+def test_a_mail_server_that_refuses_is_tried_again_later_and_the_approval_stands(
+    django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    reviewer = outreach_user()
+    story = story_in(Status.IN_REVIEW, reviewer=reviewer)
+    notice_ids: list[int] = []
+    with django_capture_on_commit_callbacks(execute=False):
+        services.story_approve(story=story, user=reviewer)
+    notice_ids = list(Notice.objects.filter(story=story, kind="approve").values_list("pk", flat=True))
+    assert services.notice_send(notice_id=notice_ids[0]) == settings.NOTICE_RETRY_BASE_DELAY
+    notice = Notice.objects.get(pk=notice_ids[0])
+    assert (notice.state, notice.attempts) == (NoticeState.PENDING, 1)
+    assert notice.last_error
+    assert Story.objects.get(pk=story.pk).status == Status.APPROVED
+
+
+def test_retry_delays_double_and_stay_under_ten_minutes(settings: Any) -> None:
+    settings.NOTICE_RETRY_BASE_DELAY, settings.NOTICE_RETRY_MAX_DELAY = 30, 600
+    assert [retry_delay(attempts) for attempts in range(1, 9)] == [30, 60, 120, 240, 480, 600, 600, 600]
+
+
+def test_the_sweep_sends_a_notice_whose_message_was_lost(django_capture_on_commit_callbacks: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    reviewer = outreach_user()
+    story = story_in(Status.IN_REVIEW, reviewer=reviewer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False):  # the broker lost the message
+        services.story_approve(story=story, user=reviewer)
+    assert mail.outbox == []
+    assert services.resend_waiting_notices() == 0  # too fresh: a worker may be on it
+    Notice.objects.filter(story=story, kind="approve").update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+    assert services.resend_waiting_notices() == 1
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["[cmsatdesy] Approved"]
+    assert services.resend_waiting_notices() == 0

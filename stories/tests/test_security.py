@@ -52,6 +52,7 @@ def test_the_team_cannot_make_themselves_co_authors_of_a_story_they_review() -> 
     assert not story.co_authors.exists()
 
 
+@pytest.mark.usefixtures("notices_sent_here")
 def test_a_title_with_line_breaks_is_submitted_and_mailed_with_a_one_line_subject(
     django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
 ) -> None:
@@ -69,6 +70,7 @@ def test_a_title_with_line_breaks_is_submitted_and_mailed_with_a_one_line_subjec
     assert all(message.bcc == [] for message in mailoutbox)
 
 
+@pytest.mark.usefixtures("notices_sent_here")
 def test_script_in_a_title_a_name_and_a_comment_is_escaped_in_the_html_e_mails(
     django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
 ) -> None:
@@ -80,9 +82,12 @@ def test_script_in_a_title_a_name_and_a_comment_is_escaped_in_the_html_e_mails(
     story = complete_story(author=author.contributor, title=f"Title {script}")
     with django_capture_on_commit_callbacks(execute=True):
         client_for(author).post(reverse("stories:transition", args=[story.pk, "submit"]))
+        # Taken for review, so that the comment goes to the reviewer (recipients are decided
+        # when the change is made).
+        client_for(reviewer).post(reverse("stories:transition", args=[story.pk, "start_review"]))
         client_for(author).post(reverse("stories:comment", args=[story.pk]), {"body": f"Note {script}"})
         client_for(reviewer).post(
-            reverse("stories:transition", args=[story.pk, "request-changes"]), {"text": f"Change {script}"}
+            reverse("stories:transition", args=[story.pk, "request_changes"]), {"text": f"Change {script}"}
         )
 
     htmls = [message.alternatives[0][0] for message in mailoutbox]
@@ -220,7 +225,7 @@ def test_a_science_reviewer_cannot_reach_a_story_without_a_result_or_its_photos(
     ):
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("stories:comment", args=[theirs.pk]), {"body": "Hi"}).status_code == 404
-    assert client.post(reverse("stories:transition", args=[theirs.pk, "sign-off"])).status_code == 404
+    assert client.post(reverse("stories:transition", args=[theirs.pk, "science_signoff"])).status_code == 404
 
 
 def test_state_changes_refuse_get() -> None:

@@ -15,8 +15,10 @@ from contributors.tests.factories import (
     outreach_user,
     science_user,
 )
-from stories.models import Status, Story, can_edit, can_review, can_sign_off, can_view
+from stories.models import Status, Story
+from stories.permissions import can_edit, can_view
 from stories.tests.factories import StoryFactory, StoryImageFactory, story_in
+from stories.workflow import ACTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +75,10 @@ def test_can_edit_and_can_review_follow_the_state() -> None:
     story = story_in(Status.SUBMITTED, publication=PublicationFactory())
     author, reviewer, scientist = story.author.user, outreach_user(), science_user()
     assert not can_edit(author, story) and can_edit(reviewer, story)
-    assert can_review(reviewer, story) and not can_review(author, story) and not can_review(scientist, story)
-    assert can_sign_off(scientist, story) and not can_sign_off(reviewer, story)
+    approve, sign_off = ACTIONS["approve"], ACTIONS["science_signoff"]
+    assert approve.allows(reviewer, story) and not approve.allows(author, story)
+    assert not approve.allows(scientist, story)
+    assert sign_off.allows(scientist, story) and not sign_off.allows(reviewer, story)
 
 
 def test_review_queue_is_oldest_waiting_first() -> None:

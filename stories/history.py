@@ -1,0 +1,126 @@
+"""The story's History: each audit row told as a sentence in the reader's language.
+
+Rows store codes (`kind`, states, `params`); the sentence is made here, when it is shown, so a
+German reader reads German whatever language the actor used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+from .models import EventKind, Status, Story, StoryEvent
+from .workflow import ACTIONS
+
+# What the actor did, for rows that are no workflow action (those say it in the table).
+_PAST: dict[str, Promise] = {
+    EventKind.CREATED: gettext_lazy("created the story"),
+    EventKind.EDITED: gettext_lazy("changed %(fields)s"),
+    EventKind.CO_AUTHORS_CHANGED: gettext_lazy("changed the co-authors"),
+    EventKind.PHOTO_ADDED: gettext_lazy("added photo %(number)s"),
+    EventKind.PHOTO_CHANGED: gettext_lazy("changed %(fields)s of photo %(number)s"),
+    EventKind.PHOTO_CROPPED: gettext_lazy("changed the crop of photo %(number)s"),
+    EventKind.PHOTO_REMOVED: gettext_lazy("removed photo %(number)s"),
+    EventKind.PHOTOS_REORDERED: gettext_lazy("put the photos in a new order (%(order)s)"),
+    EventKind.PERSON_ADDED: gettext_lazy("recorded the consent of a person shown in photo %(number)s"),
+    EventKind.PERSON_REMOVED: gettext_lazy("removed a person recorded in photo %(number)s"),
+    EventKind.CONSENT_WITHDRAWN: gettext_lazy(
+        "recorded that a person shown in photo %(number)s withdrew their consent"
+    ),
+    EventKind.PERSON_FORGOTTEN: gettext_lazy(
+        "erased the name and contact of a person shown in photo %(number)s"
+    ),
+}
+_FIELD_NAMES: dict[str, Promise] = {
+    "title": gettext_lazy("the title"),
+    "objective": gettext_lazy("the objective"),
+    "format": gettext_lazy("the format"),
+    "caption": gettext_lazy("the caption"),
+    "result_reference": gettext_lazy("the related result"),
+    "publication": gettext_lazy("the related result"),
+    "preferred_from": gettext_lazy("the preferred dates"),
+    "preferred_until": gettext_lazy("the preferred dates"),
+    "alt_text": gettext_lazy("the alt text"),
+    "no_identifiable_person": gettext_lazy("whether a person can be recognised"),
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    when: datetime
+    actor: Any
+    what: str
+    from_status: str
+    to_status: str
+    # Who came and went, for a change of co-authors.
+    added: list[str]
+    removed: list[str]
+    text: str
+
+
+def _fields(names: list[str]) -> str:
+    labels: list[str] = []
+    for name in names:
+        label = str(_FIELD_NAMES.get(name, name))
+        if label not in labels:
+            labels.append(label)
+    return ", ".join(labels)
+
+
+def describe(event: StoryEvent) -> str:
+    """What the actor did, in the active language."""
+    action = ACTIONS.get(event.kind)
+    if action is not None:
+        return str(action.past)
+    pattern = _PAST.get(event.kind)
+    if pattern is None:
+        return event.kind
+    params = event.params or {}
+    values = {
+        "number": params.get("number", "?"),
+        "fields": _fields(list(params.get("fields", []))),
+        "order": ", ".join(str(number) for number in params.get("order", [])),
+    }
+    return str(pattern) % values
+
+
+def _status_label(code: str) -> str:
+    return str(Status(code).label) if code in Status.values else code
+
+
+def lines(story: Story) -> list[Line]:
+    events = StoryEvent.objects.filter(story=story).select_related("actor__contributor")
+    return [
+        Line(
+            when=event.created_at,
+            actor=event.actor,
+            what=describe(event),
+            from_status=_status_label(event.from_status) if event.from_status else "",
+            to_status=_status_label(event.to_status) if event.to_status else "",
+            added=list((event.params or {}).get("added", [])),
+            removed=list((event.params or {}).get("removed", [])),
+            text=event.text,
+        )
+        for event in events
+    ]
+
+
+def reason_for_state(story: Story) -> tuple[str, str] | None:
+    """The text given with the step that brought the story into its state (what to change, why
+    it was rejected or put on hold), with the label it was asked for under; or None."""
+    event = (
+        StoryEvent.objects.filter(story=story, to_status=story.status)
+        .exclude(text="")
+        .order_by("-pk")
+        .first()
+    )
+    if event is None:
+        return None
+    action = ACTIONS.get(event.kind)
+    if action is None or action.text_label is None:
+        return None
+    return str(action.text_label), event.text

@@ -1,0 +1,66 @@
+"""Who may open or change one story (its workflow steps are in `stories.workflow`).
+
+The services check the same rules again, on the locked row, before changing anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contributors.roles import roles_of
+
+from .models import AUTHOR_EDITABLE_STATUSES, Story
+
+
+def can_view(user: Any, story: Story) -> bool:
+    roles = roles_of(user)
+    if not roles.authenticated:
+        return False
+    if story.is_author(user):
+        return True
+    if story.submitted_at is None:
+        return False
+    if roles.team:
+        return True
+    return roles.science and story.publication_id is not None
+
+
+def can_edit(user: Any, story: Story) -> bool:
+    """Authors while the story is theirs to change; the team while it is not settled."""
+    roles = roles_of(user)
+    if not roles.authenticated:
+        return False
+    if story.is_author(user):
+        return story.status in AUTHOR_EDITABLE_STATUSES
+    return roles.team and story.submitted_at is not None and not story.is_final
+
+
+def can_comment(user: Any, story: Story) -> bool:
+    return can_view(user, story)
+
+
+def can_record_consent(user: Any, story: Story) -> bool:
+    """Consent may be gathered while the team reviews: authors and team, until the story is settled."""
+    if story.is_final:
+        return False
+    if story.is_author(user):
+        return True
+    return roles_of(user).team and story.submitted_at is not None
+
+
+def can_withdraw_consent(user: Any, story: Story) -> bool:
+    """Authors and the team record a withdrawal in any state, approved and published included."""
+    roles = roles_of(user)
+    if story.is_author(user):
+        return True
+    return roles.team and story.submitted_at is not None
+
+
+def can_crop(user: Any, story: Story) -> bool:
+    """Only the team moves a crop box, while it may change the story."""
+    return roles_of(user).team and can_edit(user, story)
+
+
+def can_forget_people(user: Any) -> bool:
+    """Erasing a person's name and contact at once: the team (admins included)."""
+    return roles_of(user).team

@@ -1,0 +1,86 @@
+"""Every change to a story, its photos, the people shown and the comments.
+
+Each function takes keyword arguments only, checks who may do it on the row it has locked, runs
+in one transaction, leaves an audit row (`StoryEvent`) for each change, and refuses with a
+`StoryError` whose `message` is meant for the person who tried. E-mails and signals go out
+after commit. No function here sees a request. The sections: `editing` (create, update, link a
+result), `workflow` (one service per action of `stories.workflow`), `photos`, `people` (consent),
+`comments`, `notices` (e-mail through the worker).
+"""
+
+from ..errors import (
+    ApprovalBlocked,
+    EditConflict,
+    InvalidInput,
+    NotAllowed,
+    StepBlocked,
+    StoryError,
+    SubmissionBlocked,
+    TransitionNotAllowed,
+)
+from ..images import ImageRejected
+from .comments import comment_add
+from .editing import link_result, story_create, story_update
+from .notices import notice_send, notify, resend_waiting_notices
+from .people import consent_withdraw, erase_expired_contacts, person_add, person_forget, person_remove
+from .photos import image_add, image_make_rendition, image_preview, image_remove, image_reorder, image_update
+from .saving import PhotoEdit, SaveOutcome, story_save
+from .workflow import (
+    approval_problems,
+    story_approve,
+    story_lift_hold,
+    story_put_on_hold,
+    story_reject,
+    story_request_changes,
+    story_resubmit,
+    story_science_signoff,
+    story_start_review,
+    story_submit,
+    story_withdraw,
+    submission_problems,
+)
+
+__all__ = [
+    "ApprovalBlocked",
+    "EditConflict",
+    "ImageRejected",
+    "InvalidInput",
+    "NotAllowed",
+    "PhotoEdit",
+    "SaveOutcome",
+    "StepBlocked",
+    "StoryError",
+    "SubmissionBlocked",
+    "TransitionNotAllowed",
+    "approval_problems",
+    "comment_add",
+    "consent_withdraw",
+    "erase_expired_contacts",
+    "image_add",
+    "image_make_rendition",
+    "image_preview",
+    "image_remove",
+    "image_reorder",
+    "image_update",
+    "link_result",
+    "notice_send",
+    "notify",
+    "person_add",
+    "person_forget",
+    "person_remove",
+    "resend_waiting_notices",
+    "story_approve",
+    "story_create",
+    "story_lift_hold",
+    "story_put_on_hold",
+    "story_reject",
+    "story_request_changes",
+    "story_resubmit",
+    "story_science_signoff",
+    "story_start_review",
+    "story_submit",
+    "story_save",
+    "story_update",
+    "story_withdraw",
+    "submission_problems",
+]

@@ -1,0 +1,77 @@
+"""What every story service shares: the lock, the audit row, the after-commit queue, text checks."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..errors import InvalidInput
+from ..models import COMMENT_MAX_CHARS, Story, StoryEvent
+
+
+def now() -> Any:
+    return timezone.now()
+
+
+def after_commit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    transaction.on_commit(functools.partial(func, *args, **kwargs))
+
+
+def locked(story: Story) -> Story:
+    """The stored row, locked until the transaction ends (SQLite serialises writers anyway)."""
+    return Story.objects.select_for_update().select_related("author").get(pk=story.pk)
+
+
+def sync(story: Story, fresh: Story) -> Story:
+    """Bring the caller's object up to date, so that views can go on using it."""
+    fresh.refresh_from_db()
+    for field in Story._meta.concrete_fields:
+        setattr(story, field.attname, getattr(fresh, field.attname))
+    # Cached relations may be stale now.
+    story._state.fields_cache.clear()
+    if hasattr(story, "_prefetched_objects_cache"):
+        story._prefetched_objects_cache.clear()
+    return story
+
+
+def record(
+    story: Story,
+    user: Any,
+    kind: str,
+    *,
+    from_status: str = "",
+    to_status: str = "",
+    text: str = "",
+    **params: Any,
+) -> StoryEvent:
+    """The audit row of one change: who, what (`kind` and `params`), and what they wrote."""
+    return StoryEvent.objects.create(
+        story=story,
+        actor=user if getattr(user, "pk", None) else None,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        text=text,
+        params=params,
+    )
+
+
+def required_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput({field: [message]}, message)
+    return value
+
+
+def comment_text(value: str, field: str, empty_message: str) -> str:
+    value = required_text(value, field, empty_message)
+    if len(value) > COMMENT_MAX_CHARS:
+        raise InvalidInput(
+            {field: [_("A comment has at most %(max)d characters.") % {"max": COMMENT_MAX_CHARS}]}
+        )
+    return value

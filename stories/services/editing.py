@@ -1,0 +1,213 @@
+"""Writing a story: creating a draft, saving edits (with a conflict check), linking its result."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from contributors.models import Contributor, Publication
+
+from ..errors import EditConflict, InvalidInput, NotAllowed
+from ..models import EventKind, Status, Story
+from ..permissions import can_edit
+from ..validators import parse_result_reference
+from .common import locked, now, record, sync
+
+# Fields of a story that story_create and story_update accept besides the required ones.
+EDITABLE_FIELDS = (
+    "title",
+    "objective",
+    "format",
+    "caption",
+    "result_reference",
+    "publication",
+    "preferred_from",
+    "preferred_until",
+)
+
+
+def link_result(reference: str) -> Publication:
+    """The publication an arXiv id, DOI or CMS result id names; created if not known yet.
+
+    Raises InvalidInput for anything else.
+    """
+    try:
+        parsed = parse_result_reference(reference)
+    except ValidationError as exc:
+        raise InvalidInput({"result_reference": list(exc.messages)}, exc.messages[0]) from None
+    lookup = {
+        "arxiv": "arxiv_id__iexact",
+        "doi": "doi__iexact",
+        "cms": "cms_id__iexact",
+    }[parsed.kind]
+    field = {"arxiv": "arxiv_id", "doi": "doi", "cms": "cms_id"}[parsed.kind]
+    publication = Publication.objects.filter(**{lookup: parsed.value}).order_by("pk").first()
+    if publication is None:
+        # The title is filled in by the team or by an import of publications later.
+        publication = Publication.objects.create(title=parsed.value, **{field: parsed.value})
+    return publication
+
+
+# ---------------------------------------------------------------------------------------------
+# Stories
+
+
+def _clean_fields(story: Story, fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise editable fields; raise InvalidInput with every problem at once."""
+    unknown = set(fields) - set(EDITABLE_FIELDS) - {"co_authors"}
+    if unknown:
+        raise TypeError(f"Fields that cannot be edited: {sorted(unknown)}")
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "co_authors":
+            continue
+        if name in ("title", "caption", "result_reference") and isinstance(value, str):
+            value = value.strip()
+        if name == "publication":
+            cleaned[name] = value
+            continue
+        field = Story._meta.get_field(name)
+        try:
+            cleaned[name] = field.clean(value, story)  # type: ignore[union-attr]
+        except ValidationError as exc:
+            errors[name] = list(exc.messages)
+    start = cleaned.get(
+        "preferred_from",
+        story.preferred_from if "preferred_from" not in fields else None,
+    )
+    end = cleaned.get(
+        "preferred_until",
+        story.preferred_until if "preferred_until" not in fields else None,
+    )
+    if start and end and end < start:
+        errors.setdefault("preferred_until", []).append(
+            _("The end of the preferred period is before its start.")
+        )
+    reference = cleaned.get("result_reference")
+    if reference and "publication" not in fields:
+        try:
+            cleaned["publication"] = link_result(reference)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    elif "result_reference" in fields and not reference and "publication" not in fields:
+        cleaned["publication"] = None
+    if errors:
+        raise InvalidInput(errors)
+    return cleaned
+
+
+def _co_authors(author: Contributor, co_authors: Iterable[Contributor]) -> list[Contributor]:
+    return [c for c in co_authors if c.pk != author.pk]
+
+
+def _set_co_authors(story: Story, user: Any, co_authors: Iterable[Contributor]) -> None:
+    """Set the co-authors and record who came and went (by name: they may leave the group later)."""
+    wanted = {c.pk: c for c in _co_authors(story.author, co_authors)}
+    before = {c.pk: c for c in story.co_authors.select_related("user")}
+    added = [wanted[pk].name for pk in wanted.keys() - before.keys()]
+    removed = [before[pk].name for pk in before.keys() - wanted.keys()]
+    if not added and not removed:
+        return
+    story.co_authors.set(list(wanted.values()))
+    record(story, user, EventKind.CO_AUTHORS_CHANGED, added=sorted(added), removed=sorted(removed))
+
+
+def story_create(
+    *,
+    author: Contributor,
+    title: str,
+    objective: str,
+    format: str,
+    caption: str = "",
+    **fields: Any,
+) -> Story:
+    """A new draft. `fields` may hold co_authors, result_reference (linked to a publication),
+    publication, preferred_from and preferred_until."""
+    co_authors = fields.pop("co_authors", [])
+    story = Story(author=author)
+    cleaned = _clean_fields(
+        story,
+        {
+            "title": title,
+            "objective": objective,
+            "format": format,
+            "caption": caption,
+            **fields,
+        },
+    )
+    for name, value in cleaned.items():
+        setattr(story, name, value)
+    with transaction.atomic():
+        story.save()
+        if co_authors:
+            story.co_authors.set(_co_authors(author, co_authors))
+        record(story, author.user, EventKind.CREATED, to_status=Status.DRAFT)
+    return story
+
+
+def _snapshot(story: Story, names: Iterable[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in names:
+        if name == "co_authors":
+            values[name] = sorted(story.co_authors.values_list("pk", flat=True))
+        elif name == "publication":
+            values[name] = story.publication_id
+        else:
+            values[name] = getattr(story, name)
+    return values
+
+
+def story_update(*, story: Story, user: Any, expected_version: int, **fields: Any) -> Story:
+    """Save edits made on top of `expected_version`; raise EditConflict if someone saved since.
+
+    Nobody's work is overwritten silently: two people who loaded version 3 may not both save.
+    """
+    mine = {
+        name: (sorted(c.pk for c in value) if name == "co_authors" else value)
+        for name, value in fields.items()
+    }
+    if "publication" in mine and isinstance(mine["publication"], Publication):
+        mine["publication"] = mine["publication"].pk
+    with transaction.atomic():
+        current = locked(story)
+        if not can_edit(user, current):
+            if current.is_author(user):
+                raise NotAllowed(_("The story cannot be changed while the outreach team reviews it."))
+            raise NotAllowed(_("You are not allowed to change this story."))
+        if current.version != expected_version:
+            raise EditConflict(
+                mine=mine,
+                theirs=_snapshot(current, fields),
+                current_version=current.version,
+            )
+        co_authors = fields.pop("co_authors", None)
+        cleaned = _clean_fields(current, fields)
+        if "publication" in cleaned and cleaned["publication"] is not None:
+            cleaned["publication"] = cleaned["publication"].pk
+        columns = {("publication_id" if k == "publication" else k): v for k, v in cleaned.items()}
+        # A new result needs its own sign-off.
+        if "publication_id" in columns and columns["publication_id"] != current.publication_id:
+            columns.update(science_signoff_by=None, science_signoff_at=None)
+        saved = Story.objects.filter(pk=current.pk, version=expected_version).update(
+            **columns, version=F("version") + 1, updated_at=now()
+        )
+        if saved != 1:
+            raise EditConflict(
+                mine=mine,
+                theirs=_snapshot(current, fields),
+                current_version=current.version,
+            )
+        changed = sorted(
+            name for name, value in _snapshot(current, cleaned).items() if value != cleaned[name]
+        )
+        if changed:
+            record(current, user, EventKind.EDITED, fields=changed)
+        if co_authors is not None:
+            _set_co_authors(current, user, co_authors)
+    return sync(story, current)

@@ -1,0 +1,341 @@
+"""Photos of a story: adding, changing, cropping, ordering and removing them, and their renditions.
+
+Every change is made on the story locked with `select_for_update`, checked there, and leaves an
+audit row; renditions of big photos are made by a worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from ..errors import InvalidInput, NotAllowed
+from ..images import (
+    CropBox,
+    ImageRejected,
+    clamp_crop,
+    crop_ratio,
+    default_crop,
+    inspect_image,
+    make_preview,
+    make_rendition,
+)
+from ..models import ALT_TEXT_MAX_CHARS, MAX_IMAGES, EventKind, Format, ImageState, Story, StoryImage
+from ..permissions import can_crop, can_edit
+from .common import after_commit, locked, record
+
+logger = logging.getLogger(__name__)
+
+# Photos up to this size are rendered during the request (a JPEG of this size takes about
+# 0.1 s with draft decoding); larger ones, and HEIC photos (no draft mode), go to a worker.
+INLINE_RENDER_MAX_PIXELS = 13_000_000
+INLINE_RENDER_MAX_PIXELS_HEIF = 4_000_000
+_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "HEIF": ".heic"}
+
+
+def _require_editable(user: Any, story: Story) -> None:
+    if not can_edit(user, story):
+        if story.is_author(user) and not story.is_final:
+            raise NotAllowed(_("The photos cannot be changed while the outreach team reviews the story."))
+        raise NotAllowed(_("You are not allowed to change this story."))
+
+
+def _check_alt_text(alt_text: str) -> str:
+    alt_text = (alt_text or "").strip()
+    if len(alt_text) > ALT_TEXT_MAX_CHARS:
+        raise InvalidInput(
+            {"alt_text": [_("Alt text has at most %(max)d characters.") % {"max": ALT_TEXT_MAX_CHARS}]}
+        )
+    return alt_text
+
+
+def _renders_inline(image: StoryImage, fmt: str | None = None) -> bool:
+    pixels = image.original_width * image.original_height
+    if fmt is None:
+        fmt = "HEIF" if image.original.name.endswith(".heic") else "JPEG"
+    limit = INLINE_RENDER_MAX_PIXELS_HEIF if fmt == "HEIF" else INLINE_RENDER_MAX_PIXELS
+    return pixels <= limit
+
+
+def _queue_rendition(image_id: int) -> None:
+    from ..tasks import make_rendition as make_rendition_task
+
+    after_commit(make_rendition_task.delay, image_id)
+
+
+def _render_or_queue(images: Iterable[StoryImage]) -> None:
+    for image in images:
+        if _renders_inline(image):
+            image_make_rendition(image=image)
+        else:
+            StoryImage.objects.filter(pk=image.pk).update(processing_state=ImageState.PENDING)
+            _queue_rendition(image.pk)
+
+
+def _carousel_followers(story: Story) -> list[StoryImage]:
+    """Carousel items after the first, which take the first item's ratio."""
+    if story.format != Format.CAROUSEL:
+        return []
+    return list(StoryImage.objects.filter(story=story))[1:]
+
+
+def _first_image_id(story: Story) -> int | None:
+    return StoryImage.objects.filter(story=story).values_list("pk", flat=True).first()
+
+
+def _target_ratio(image: StoryImage) -> float | None:
+    story = image.story
+    if story.format != Format.CAROUSEL:
+        return None
+    first = StoryImage.objects.filter(story=story).first()
+    if first is None or first.pk == image.pk:
+        return None
+    box = first.crop or default_crop(first.original_width, first.original_height)
+    return crop_ratio(box, first.original_width, first.original_height)
+
+
+def image_make_rendition(*, image: StoryImage) -> StoryImage:
+    """Make (or remake) the Instagram JPEG of one photo from its original and crop.
+
+    Carousel items after the first are cut to the first item's ratio. A photo that cannot be
+    rendered is marked failed with the reason, for the authors to replace.
+    """
+    image = StoryImage.objects.select_related("story").get(pk=image.pk)
+    width, height = image.original_width, image.original_height
+    try:
+        ratio = _target_ratio(image)
+        box = (
+            clamp_crop(image.crop, width, height, ratio) if image.crop else default_crop(width, height, ratio)
+        )
+        with image.original.open("rb") as original:
+            rendition = make_rendition(original, box, ratio)
+    except ImageRejected as exc:
+        StoryImage.objects.filter(pk=image.pk).update(
+            processing_state=ImageState.FAILED, processing_error=str(exc.message)
+        )
+        image.refresh_from_db()
+        return image
+    old_name = image.rendition.name
+    image.rendition.save("rendition.jpg", ContentFile(rendition.content), save=False)
+    StoryImage.objects.filter(pk=image.pk).update(
+        rendition=image.rendition.name,
+        rendition_width=rendition.width,
+        rendition_height=rendition.height,
+        crop_x=box.x,
+        crop_y=box.y,
+        crop_width=box.width,
+        crop_height=box.height,
+        processing_state=ImageState.READY,
+        processing_error="",
+    )
+    if old_name:
+        after_commit(_delete_file, image.rendition.storage, old_name)
+    image.refresh_from_db()
+    return image
+
+
+def image_preview(*, image: StoryImage) -> str | None:
+    """The name of the photo's preview in private storage (see `StoryImage.preview`), made from
+    the original the first time it is asked for, and again once the original has changed.
+
+    None if the photo went away meanwhile. Raises ImageRejected if the original cannot be read.
+    """
+    storage = image.preview.storage
+    if image.preview_is_current and storage.exists(image.preview.name):
+        return image.preview.name
+    with image.original.open("rb") as original:
+        content = make_preview(original)
+    old_name = image.preview.name
+    image.preview.save("preview.jpg", ContentFile(content), save=False)
+    new_name = image.preview.name
+    # Compare-and-set: two first requests at once both make one; the first stored wins.
+    stored = StoryImage.objects.filter(pk=image.pk, original=image.original.name, preview=old_name).update(
+        preview=new_name
+    )
+    if not stored:
+        _delete_file(storage, new_name)
+        try:
+            image.refresh_from_db(fields=["original", "preview"])
+        except StoryImage.DoesNotExist:
+            return None
+        return image.preview.name if image.preview_is_current else None
+    if old_name:
+        after_commit(_delete_file, storage, old_name)
+    return new_name
+
+
+def _delete_file(storage: Any, name: str) -> None:
+    # Demo and benchmark rows share files; a file goes only when no row refers to it.
+    if StoryImage.objects.filter(Q(original=name) | Q(rendition=name) | Q(preview=name)).exists():
+        return
+    try:
+        storage.delete(name)
+    except OSError:  # already gone, or the disk refuses; the row is what matters
+        logger.warning("Could not delete %s", name)
+
+
+def _renumber(story: Story) -> None:
+    for position, image_id in enumerate(StoryImage.objects.filter(story=story).values_list("pk", flat=True)):
+        StoryImage.objects.filter(pk=image_id).exclude(position=position).update(position=position)
+
+
+def image_add(
+    *,
+    story: Story,
+    user: Any,
+    upload: Any,
+    alt_text: str = "",
+    position: int | None = None,
+) -> StoryImage:
+    """Add a photo: checked by content (ImageRejected if unusable), original kept private,
+    rendition made now for ordinary photos and by a worker for very large ones."""
+    _require_editable(user, story)
+    alt_text = _check_alt_text(alt_text)
+    info = inspect_image(upload)
+    with transaction.atomic():
+        current = locked(story)
+        _require_editable(user, current)
+        count = StoryImage.objects.filter(story=current).count()
+        if count >= MAX_IMAGES:
+            raise InvalidInput(
+                {"images": [_("A story has at most %(max)d photos.") % {"max": MAX_IMAGES}]},
+                _("A story has at most %(max)d photos.") % {"max": MAX_IMAGES},
+            )
+        first_before = _first_image_id(current)
+        if position is None or position >= count:
+            position = count
+        else:
+            position = max(0, position)
+            StoryImage.objects.filter(story=current, position__gte=position).update(
+                position=F("position") + 1
+            )
+        image = StoryImage(
+            story=current,
+            position=position,
+            original_name=os.path.basename(getattr(upload, "name", "") or "")[:255],
+            original_width=info.width,
+            original_height=info.height,
+            alt_text=alt_text,
+        )
+        upload.seek(0)
+        image.original.save(f"upload{_SUFFIXES[info.format]}", upload, save=False)
+        image.save()
+        record(current, user, EventKind.PHOTO_ADDED, number=position + 1)
+        if _renders_inline(image, info.format):
+            image = image_make_rendition(image=image)
+        else:
+            _queue_rendition(image.pk)
+        if first_before is not None and _first_image_id(current) != first_before:
+            _render_or_queue(_carousel_followers(current))
+    return image
+
+
+def _locked_image(image: StoryImage, user: Any) -> tuple[Story, StoryImage]:
+    """Lock the photo's story, check the editor may change it, and read the photo afresh."""
+    current = locked(image.story)
+    _require_editable(user, current)
+    try:
+        fresh = StoryImage.objects.select_related("story").get(pk=image.pk, story=current)
+    except StoryImage.DoesNotExist:
+        raise InvalidInput({"images": [_("This photo has been removed meanwhile.")]}) from None
+    return current, fresh
+
+
+def image_update(
+    *,
+    image: StoryImage,
+    user: Any,
+    alt_text: str | None = None,
+    crop: CropBox | None = None,
+    no_identifiable_person: bool | None = None,
+) -> StoryImage:
+    """Change alt text, crop (the team only; re-renders, and the first carousel item re-renders
+    the others) or the "no identifiable person" statement."""
+    _require_editable(user, image.story)
+    with transaction.atomic():
+        current, fresh = _locked_image(image, user)
+        if crop is not None and not can_crop(user, current):
+            raise NotAllowed(_("Only the outreach team can change the crop."))
+        changes: dict[str, Any] = {}
+        if alt_text is not None:
+            alt_text = _check_alt_text(alt_text)
+            if alt_text != fresh.alt_text:
+                changes["alt_text"] = alt_text
+        if (
+            no_identifiable_person is not None
+            and bool(no_identifiable_person) != fresh.no_identifiable_person
+        ):
+            changes["no_identifiable_person"] = bool(no_identifiable_person)
+        if changes:
+            record(current, user, EventKind.PHOTO_CHANGED, number=fresh.position + 1, fields=sorted(changes))
+        if crop is not None:
+            ratio = _target_ratio(fresh)
+            box = clamp_crop(crop, fresh.original_width, fresh.original_height, ratio)
+            changes.update(crop_x=box.x, crop_y=box.y, crop_width=box.width, crop_height=box.height)
+            record(current, user, EventKind.PHOTO_CROPPED, number=fresh.position + 1)
+        if changes:
+            StoryImage.objects.filter(pk=fresh.pk).update(**changes)
+        if crop is not None:
+            fresh.refresh_from_db()
+            _render_or_queue([fresh])
+            if _first_image_id(current) == fresh.pk:
+                _render_or_queue(_carousel_followers(current))
+    image.refresh_from_db()
+    image.__dict__.pop("consent_complete", None)
+    return image
+
+
+def image_reorder(*, story: Story, user: Any, image_ids: list[int]) -> None:
+    """Put the story's photos in the given order (every photo of the story, each once)."""
+    _require_editable(user, story)
+    with transaction.atomic():
+        current = locked(story)
+        _require_editable(user, current)
+        stored = list(StoryImage.objects.filter(story=current).values_list("pk", flat=True))
+        if sorted(stored) != sorted(int(pk) for pk in image_ids):
+            raise InvalidInput({"images": [_("The new order has to name every photo of the story once.")]})
+        if stored == [int(pk) for pk in image_ids]:
+            return
+        first_before = _first_image_id(current)
+        for position, pk in enumerate(image_ids):
+            StoryImage.objects.filter(pk=pk, story=current).update(position=position)
+        record(
+            current,
+            user,
+            EventKind.PHOTOS_REORDERED,
+            order=[stored.index(int(pk)) + 1 for pk in image_ids],
+        )
+        first_after = _first_image_id(current)
+        if first_after is not None and first_after != first_before:
+            first = StoryImage.objects.get(pk=first_after)
+            # The new first item keeps its own ratio; everybody else follows it.
+            if first.crop is not None and current.format == Format.CAROUSEL:
+                _render_or_queue([first])
+            _render_or_queue(_carousel_followers(current))
+
+
+def image_remove(*, image: StoryImage, user: Any) -> None:
+    _require_editable(user, image.story)
+    with transaction.atomic():
+        current, fresh = _locked_image(image, user)
+        first_before = _first_image_id(current)
+        names = [
+            (fresh.original.storage, fresh.original.name),
+            (fresh.rendition.storage, fresh.rendition.name),
+            (fresh.preview.storage, fresh.preview.name),
+        ]
+        record(current, user, EventKind.PHOTO_REMOVED, number=fresh.position + 1)
+        fresh.delete()
+        _renumber(current)
+        for storage, name in names:
+            if name:
+                after_commit(_delete_file, storage, name)
+        if first_before == image.pk:
+            _render_or_queue(_carousel_followers(current))

@@ -1,0 +1,79 @@
+"""The lists: my stories, and the review queue with its counts and filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from contributors.tests.factories import PublicationFactory, contributor_user, outreach_user, science_user
+from stories.models import Status, Story
+from stories.tests.factories import StoryFactory, story_in
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_my_stories_lists_authored_and_co_authored_stories_only() -> None:
+    me = contributor_user()
+    mine = StoryFactory(author=me.contributor, title="Written by me")
+    shared = StoryFactory(title="Written with me")
+    shared.co_authors.add(me.contributor)
+    StoryFactory(title="Not mine at all")
+    page = client_for(me).get(reverse("stories:mine")).content.decode()
+    assert mine.title in page and shared.title in page
+    assert "Not mine at all" not in page
+
+
+def test_review_queue_shows_oldest_waiting_first_with_counts_and_filters() -> None:
+    reviewer = outreach_user()
+    old = story_in(Status.SUBMITTED, title="Waiting longest")
+    Story.objects.filter(pk=old.pk).update(status_changed_at="2020-01-01T00:00:00Z")
+    taken = story_in(Status.IN_REVIEW, reviewer=reviewer, title="Taken by me", objective="training")
+    story_in(Status.APPROVED, title="Already approved")
+    StoryFactory(title="Someone's draft")
+    client = client_for(reviewer)
+    page = client.get(reverse("stories:review_queue")).content.decode()
+    assert page.index("Waiting longest") < page.index("Taken by me")
+    assert "Already approved" not in page and "Someone&#x27;s draft" not in page
+    assert 'data-status-count="approved">1<' in page
+    assert 'data-status-count="submitted">1<' in page
+    mine = client.get(reverse("stories:review_queue"), {"mine": "on"}).content.decode()
+    assert taken.title in mine and "Waiting longest" not in mine
+    training = client.get(reverse("stories:review_queue"), {"objective": "training"}).content.decode()
+    assert "Taken by me" in training and "Waiting longest" not in training
+    waiting = client.get(reverse("stories:review_queue"), {"waiting": "7"}).content.decode()
+    assert "Waiting longest" in waiting and "Taken by me" not in waiting
+    approved = client.get(reverse("stories:review_queue"), {"status": "approved"}).content.decode()
+    assert "Already approved" in approved
+
+
+def test_review_queue_filters_by_author_and_linked_result() -> None:
+    reviewer = outreach_user()
+    linked = story_in(Status.SUBMITTED, publication=PublicationFactory(), title="About a result")
+    story_in(Status.SUBMITTED, title="Life at the lab")
+    client = client_for(reviewer)
+    page = client.get(reverse("stories:review_queue"), {"result": "yes"}).content.decode()
+    assert "About a result" in page and "Life at the lab" not in page
+    by_author = client.get(
+        reverse("stories:review_queue"), {"author": linked.author.user.username}
+    ).content.decode()
+    assert "About a result" in by_author and "Life at the lab" not in by_author
+
+
+def test_science_reviewers_see_only_stories_linked_to_a_result_in_the_queue() -> None:
+    story_in(Status.SUBMITTED, publication=PublicationFactory(), title="About a result")
+    story_in(Status.SUBMITTED, title="Life at the lab")
+    page = client_for(science_user()).get(reverse("stories:review_queue")).content.decode()
+    assert "About a result" in page and "Life at the lab" not in page
+
+
+def test_contributors_have_no_review_queue() -> None:
+    assert client_for(contributor_user()).get(reverse("stories:review_queue")).status_code == 403
