@@ -173,6 +173,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 0 if TESTING else env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # An unreachable server (packets dropped) fails a connection in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------
@@ -222,8 +226,19 @@ CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Filled by each app's tasks; see cmsatdesy_cms/celery.py.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# The schedule itself is one literal in cmsatdesy_cms/celery.py; this scheduler also records
+# beat's own tick for /healthz.
+CELERY_BEAT_SCHEDULER = "cmsatdesy_cms.heartbeat:RecordingScheduler"
+
+# --- Health (/healthz) ----------------------------------------------------------
+# Seconds between the heartbeats a worker (from a thread of its own) and beat write.
+HEALTH_HEARTBEAT_INTERVAL = env.float("HEALTH_HEARTBEAT_INTERVAL", default=30.0)
+# A worker or beat not heard from for this many seconds is down.
+HEALTH_HEARTBEAT_TIMEOUT = env.float("HEALTH_HEARTBEAT_TIMEOUT", default=120.0)
+# After the web process starts, a missing heartbeat reads "starting" (200) for this long.
+HEALTH_STARTUP_GRACE = env.float("HEALTH_STARTUP_GRACE", default=120.0)
+# Each check (database, broker) gives up after this many seconds and reports the part down.
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
 
 # --- Authentication -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
