@@ -368,6 +368,8 @@ INSTAGRAM_APP_SECRET = env.str("INSTAGRAM_APP_SECRET", default="" if PRODUCTION 
 INSTAGRAM_OAUTH_DIALOG_URL = env.str("INSTAGRAM_OAUTH_DIALOG_URL", default="")
 INSTAGRAM_TOKEN_REFRESH_DAYS = env.int("INSTAGRAM_TOKEN_REFRESH_DAYS", default=30)
 INSTAGRAM_TOKEN_WARNING_DAYS = env.int("INSTAGRAM_TOKEN_WARNING_DAYS", default=14)
+# After a transient failure the daily token refresh tries again this many seconds later.
+INSTAGRAM_TOKEN_RETRY_COUNTDOWN = env.int("INSTAGRAM_TOKEN_RETRY_COUNTDOWN", default=600)
 
 # --- E-mail -------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
