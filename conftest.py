@@ -230,3 +230,14 @@ def public_media() -> Iterator[Any]:
     server = MediaServer()
     yield server
     server.stop()
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    """Each test process removes the filesystem broker folder it made under var/."""
+    from django.conf import settings
+
+    broker_dir = Path(getattr(settings, "BROKER_DIR", ""))
+    if broker_dir.name == f"test-broker-{os.getpid()}":
+        import shutil
+
+        shutil.rmtree(broker_dir, ignore_errors=True)
