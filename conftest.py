@@ -186,7 +186,7 @@ def celery_worker_process(
             stderr=subprocess.STDOUT,
         )
     worker = WorkerProcess(process, log_path)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded two-core machine starts Python slowly
     while "ready." not in worker.log():
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
