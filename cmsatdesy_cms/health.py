@@ -25,8 +25,12 @@ logger = logging.getLogger(__name__)
 OK, DOWN, STARTING, UNKNOWN = "ok", "down", "starting", "unknown"
 # When this web process started: the grace for the first heartbeats counts from here.
 STARTED_AT = timezone.now()
-# Threads of checks that timed out may still hang; a few spare ones keep the next answer fast.
-_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="healthz")
+# Threads of checks that timed out may still hang until their own socket timeouts end them; a
+# pool per part, with spare threads, keeps one stuck part from starving the other's check.
+_pools = {
+    "database": ThreadPoolExecutor(max_workers=4, thread_name_prefix="healthz-database"),
+    "broker": ThreadPoolExecutor(max_workers=4, thread_name_prefix="healthz-broker"),
+}
 
 
 def _database_and_heartbeats() -> dict[str, datetime | None]:
@@ -45,12 +49,16 @@ def _database_and_heartbeats() -> dict[str, datetime | None]:
 
 
 def _broker() -> None:
-    with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, interval_start=0, timeout=settings.HEALTH_CHECK_TIMEOUT)
+    timeout = settings.HEALTH_CHECK_TIMEOUT
+    # A broker that accepts the connection and then says nothing must not hold the thread
+    # (the options are merged into the broker's own).
+    options = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+    with celery_app.connection_for_write(transport_options=options) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
 
 
 def _run(check: Callable[[], object], name: str) -> tuple[bool, object]:
-    future = _pool.submit(check)
+    future = _pools[name].submit(check)
     try:
         return True, future.result(timeout=settings.HEALTH_CHECK_TIMEOUT)
     except FutureTimeout:
@@ -71,9 +79,10 @@ def _liveness(seen_at: datetime | None, now: datetime) -> str:
 def health() -> dict[str, str]:
     """Each part's state: ``ok``, ``down``, ``starting`` (within the start-up grace) or
     ``unknown`` (a heartbeat cannot be read while the database is down)."""
-    database_future = _pool.submit(_run, _database_and_heartbeats, "database")
-    broker_ok, _ = _run(_broker, "broker")
-    database_ok, latest = database_future.result()
+    with ThreadPoolExecutor(max_workers=1) as waiter:
+        database_future = waiter.submit(_run, _database_and_heartbeats, "database")
+        broker_ok, _ = _run(_broker, "broker")
+        database_ok, latest = database_future.result()
     now = timezone.now()
     parts = {"database": OK if database_ok else DOWN, "broker": OK if broker_ok else DOWN}
     for process in ("worker", "beat"):
