@@ -113,12 +113,14 @@ def test_without_any_worker_healthz_is_503_once_the_start_up_grace_is_over(setti
 
 # --- The database and the broker out of reach, seen by a web process of its own --------------------
 @pytest.fixture
-def web(tmp_path: Path, transactional_db: Any) -> Iterator[Any]:
+def web(tmp_path: Path, transactional_db: Any, settings: Any) -> Iterator[Any]:
     processes = []
 
     def start(**env: str) -> WebProcess:
         base = {
             "DATABASE_URL": database_url_for_processes(),
+            # The test's own broker folder (filesystem transport), not one more under var/.
+            "CELERY_BROKER_DIR": str(settings.BROKER_DIR),
             "HEALTH_STARTUP_GRACE": "0",
             "HEALTH_CHECK_TIMEOUT": "1.5",
         }
