@@ -12,17 +12,18 @@ $(BIN)/python:
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
-	touch $@
+	$(BIN)/python -c "import pathlib, sys; pathlib.Path(sys.argv[1]).touch()" $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $@
+	$(BIN)/python -c "import pathlib, sys; pathlib.Path(sys.argv[1]).touch()" $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Compiled in Python (Babel): GNU gettext is needed only by `make lint`, which extracts strings.
 messages: install
-	@for app in $(APPS); do (cd $$app && ../$(BIN)/python ../manage.py compilemessages --verbosity 0); done
+	$(BIN)/python scripts/compile_messages.py
 
 setup: install messages
 	$(BIN)/python manage.py migrate --no-input

@@ -106,6 +106,21 @@ def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
+def database_url_for_processes() -> str:
+    """The URL of the test database, for processes the tests start (worker, web)."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @pytest.fixture
 def tasks_run_inline() -> Iterator[None]:
     """Celery tasks queued during this test run at once in this process (the live server's
@@ -119,33 +134,38 @@ def tasks_run_inline() -> Iterator[None]:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db: Any, tmp_path: Path, settings: Any) -> Iterator[WorkerProcess]:
+def worker_settings() -> dict[str, str]:
+    """Environment for the test's worker process; a test module overrides this fixture to make
+    countdowns and intervals short (settings read from the environment)."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker_process(
+    transactional_db: Any, tmp_path: Path, settings: Any, worker_settings: dict[str, str]
+) -> Iterator[WorkerProcess]:
     """A real Celery worker in its own process, on this test's database and broker.
 
     Redis when CELERY_BROKER_URL is set, else kombu's filesystem transport; the database
     is the test database (a SQLite file or PostgreSQL), so the worker sees committed rows.
+    It writes its heartbeat every half second and also knows the tasks of
+    ``cmsatdesy_cms/tests/worker_tasks.py``.
     """
-    from django.db import connection
-
     from cmsatdesy_cms.celery import app
 
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        database_url = f"sqlite:///{db['NAME']}"
-    else:
-        database_url = (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     env = {
         **os.environ,
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": database_url_for_processes(),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "CELERY_BROKER_DIR": str(settings.BROKER_DIR),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+        "GRAPH_API_BASE_URL": settings.GRAPH_API_BASE_URL,
+        "HEALTH_HEARTBEAT_INTERVAL": "0.5",
         "CMS_TESTING": "1",
         "PYTHONUNBUFFERED": "1",
+        **worker_settings,
     }
     with app.connection_for_write() as conn:
         # Leftovers of earlier tests are not this test's work.
@@ -164,6 +184,8 @@ def celery_worker_process(transactional_db: Any, tmp_path: Path, settings: Any) 
                 "--loglevel=INFO",
                 "-Q",
                 queue,
+                "--include",
+                "cmsatdesy_cms.tests.worker_tasks",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
@@ -176,7 +198,7 @@ def celery_worker_process(transactional_db: Any, tmp_path: Path, settings: Any) 
             stderr=subprocess.STDOUT,
         )
     worker = WorkerProcess(process, log_path)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded two-core machine starts Python slowly
     while "ready." not in worker.log():
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
@@ -188,3 +210,46 @@ def celery_worker_process(transactional_db: Any, tmp_path: Path, settings: Any) 
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+# --- The Graph API emulator over real HTTP (graph_emulator/), for every layer's tests -----------
+EMULATOR_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def _graph_emulator_server() -> Iterator[Any]:
+    from graph_emulator.server import start_emulator
+
+    handle = start_emulator(port=0, seed=EMULATOR_SEED)
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def graph_emulator(_graph_emulator_server: Any, settings: Any) -> Any:
+    """A freshly reset emulator; the product's settings (and a worker started after this
+    fixture) point at it for this test. ``add_fault(...)`` injects Meta's failures."""
+    _graph_emulator_server.reset(EMULATOR_SEED)
+    settings.GRAPH_API_BASE_URL = _graph_emulator_server.base_url
+    settings.INSTAGRAM_OAUTH_DIALOG_URL = ""
+    return _graph_emulator_server
+
+
+@pytest.fixture(scope="session")
+def public_media() -> Iterator[Any]:
+    from graph_emulator.testing import MediaServer
+
+    server = MediaServer()
+    yield server
+    server.stop()
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    """Each test process removes the filesystem broker folder it made under var/."""
+    from django.conf import settings
+
+    broker_dir = Path(getattr(settings, "BROKER_DIR", ""))
+    if broker_dir.name == f"test-broker-{os.getpid()}":
+        import shutil
+
+        shutil.rmtree(broker_dir, ignore_errors=True)

@@ -1,17 +1,30 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class WorkerHeartbeat(models.Model):
-    """A row a worker writes on a beat, so /healthz can tell whether workers run."""
+class Heartbeat(models.Model):
+    """The last sign of life of one worker or of beat, so /healthz can tell whether they run.
 
-    hostname = models.CharField(_("worker"), max_length=200)
-    seen_at = models.DateTimeField(_("seen at"), auto_now_add=True, db_index=True)
+    Written by the process itself (see ``cmsatdesy_cms.heartbeat``): one row per process,
+    updated in place.
+    """
+
+    class Process(models.TextChoices):
+        WORKER = "worker", _("worker")
+        BEAT = "beat", _("scheduler")
+
+    process = models.CharField(_("process"), max_length=10, choices=Process.choices)
+    hostname = models.CharField(_("host name"), max_length=200)
+    seen_at = models.DateTimeField(_("seen at"), default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = _("worker heartbeat")
-        verbose_name_plural = _("worker heartbeats")
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
         ordering = ["-seen_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "hostname"], name="one_heartbeat_per_process"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.process} {self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

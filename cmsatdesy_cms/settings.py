@@ -175,6 +175,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 0 if TESTING else env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # An unreachable server (packets dropped) fails a connection in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------
@@ -224,6 +228,21 @@ CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The schedule itself is one literal in cmsatdesy_cms/celery.py; this scheduler also records
+# beat's own tick for /healthz.
+CELERY_BEAT_SCHEDULER = "cmsatdesy_cms.heartbeat:RecordingScheduler"
+
+# --- Health (/healthz) ----------------------------------------------------------
+# Seconds between the heartbeats a worker (from a thread of its own) and beat write.
+HEALTH_HEARTBEAT_INTERVAL = env.float("HEALTH_HEARTBEAT_INTERVAL", default=30.0)
+# A worker or beat not heard from for this many seconds is down.
+HEALTH_HEARTBEAT_TIMEOUT = env.float("HEALTH_HEARTBEAT_TIMEOUT", default=120.0)
+# After the web process starts, a missing heartbeat reads "starting" (200) for this long. Tests
+# run no worker unless they start one, and the health tests shorten the grace themselves.
+HEALTH_STARTUP_GRACE = env.float("HEALTH_STARTUP_GRACE", default=10.0**9 if TESTING else 120.0)
+# Each check (database, broker) gives up after this many seconds and reports the part down.
+# Tests on a loaded machine get longer; the health tests shorten it where they measure it.
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=10.0 if TESTING else 2.0)
 
 # --- Authentication -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -366,6 +385,8 @@ INSTAGRAM_APP_SECRET = env.str("INSTAGRAM_APP_SECRET", default="" if PRODUCTION 
 INSTAGRAM_OAUTH_DIALOG_URL = env.str("INSTAGRAM_OAUTH_DIALOG_URL", default="")
 INSTAGRAM_TOKEN_REFRESH_DAYS = env.int("INSTAGRAM_TOKEN_REFRESH_DAYS", default=30)
 INSTAGRAM_TOKEN_WARNING_DAYS = env.int("INSTAGRAM_TOKEN_WARNING_DAYS", default=14)
+# After a transient failure the daily token refresh tries again this many seconds later.
+INSTAGRAM_TOKEN_RETRY_COUNTDOWN = env.int("INSTAGRAM_TOKEN_RETRY_COUNTDOWN", default=600)
 
 # --- E-mail -------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -17,11 +17,30 @@ from django.utils.translation import gettext as _
 from .mail import queue_email
 
 
+def _ascii_domain(domain: str) -> str | None:
+    """The domain as DNS spells it (IDNA, lower case), or None when it is not one: empty
+    labels (``.desy.de``, ``desy..de``, a trailing dot) or characters IDNA refuses."""
+    try:
+        ascii_domain = domain.strip().encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    if not ascii_domain or any(not label for label in ascii_domain.split(".")):
+        return None
+    return ascii_domain
+
+
 def email_domain_allowed(email: str) -> bool:
-    domain = email.rpartition("@")[2].strip().lower()
-    return any(
-        domain == allowed or domain.endswith("." + allowed) for allowed in settings.ALLOWED_SIGNUP_DOMAINS
-    )
+    """Whether the address is at one of ALLOWED_SIGNUP_DOMAINS or a sub-domain of one. A look-alike
+    (``evildesy.de``, ``desy.de.evil.com``, a homoglyph) is another domain and is refused."""
+    local, at, domain = email.strip().rpartition("@")
+    ascii_domain = _ascii_domain(domain) if at and local else None
+    if ascii_domain is None:
+        return False
+    for allowed in settings.ALLOWED_SIGNUP_DOMAINS:
+        allowed_domain = _ascii_domain(allowed)
+        if allowed_domain and (ascii_domain == allowed_domain or ascii_domain.endswith("." + allowed_domain)):
+            return True
+    return False
 
 
 def domain_refusal_message() -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from .services import (
     RefreshOutcome,
@@ -27,5 +28,5 @@ def refresh_instagram_token(self) -> str:  # type: ignore[no-untyped-def]
     account.refresh_from_db()
     warn_admins_if_expiring(account=account)
     if outcome == RefreshOutcome.FAILED and error is not None and error.is_transient:
-        raise self.retry(countdown=600)
+        raise self.retry(countdown=settings.INSTAGRAM_TOKEN_RETRY_COUNTDOWN)
     return str(outcome)

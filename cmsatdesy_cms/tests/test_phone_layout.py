@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from contributors.testing import log_in, wait_until
 from stories.models import Status
@@ -30,7 +31,7 @@ def test_no_page_scrolls_sideways_on_a_phone_in_german(phone_page: Any, people: 
     log_in(phone_page, "anna")
     for url in ("/", "/stories/", "/stories/new/", f"/stories/{story.pk}/", f"/stories/{story.pk}/edit/"):
         phone_page.goto(url)
-        assert phone_page.locator("html").get_attribute("lang") == "de"
+        expect(phone_page.locator("html")).to_have_attribute("lang", "de")
         assert sideways(phone_page) <= 0, url
 
     phone_page.context.clear_cookies()
@@ -45,8 +46,8 @@ def test_the_review_queue_filters_fold_away_on_a_phone(phone_page: Any, people: 
     log_in(phone_page, "mira")
     phone_page.goto("/review/")
 
-    assert not phone_page.get_by_label("Objective").is_visible()
-    assert phone_page.get_by_role("link", name="Muon tomography of a pyramid").is_visible()
+    expect(phone_page.get_by_label("Objective")).to_be_hidden()
+    expect(phone_page.get_by_role("link", name="Muon tomography of a pyramid")).to_be_visible()
 
     phone_page.get_by_role("button", name="Show the filters").click()
     phone_page.get_by_label("Objective").select_option(label="Training")
@@ -54,8 +55,8 @@ def test_the_review_queue_filters_fold_away_on_a_phone(phone_page: Any, people: 
     phone_page.wait_for_load_state()
 
     # The filters that are set stay in view, with what they found.
-    assert phone_page.get_by_label("Objective").is_visible()
-    assert phone_page.get_by_text("No stories match these filters.").is_visible()
+    expect(phone_page.get_by_label("Objective")).to_be_visible()
+    expect(phone_page.get_by_text("No stories match these filters.")).to_be_visible()
 
 
 def test_a_reviewer_on_a_phone_jumps_to_the_actions(phone_page: Any, people: dict[str, Any]) -> None:
@@ -70,4 +71,4 @@ def test_a_reviewer_on_a_phone_jumps_to_the_actions(phone_page: Any, people: dic
 
     # Bootstrap scrolls smoothly.
     wait_until(lambda: 0 <= heading.bounding_box()["y"] < 100, timeout=5)
-    assert phone_page.get_by_role("button", name="Take for review").is_visible()
+    expect(phone_page.get_by_role("button", name="Take for review")).to_be_visible()

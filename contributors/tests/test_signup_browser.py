@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from playwright.sync_api import expect
 
 from contributors.models import Contributor
 from contributors.roles import CONTRIBUTORS
@@ -29,7 +30,7 @@ def test_a_scientist_signs_up_confirms_logs_in_edits_the_profile_and_switches_to
     page, tasks_run_inline
 ) -> None:
     sign_up(page, "marie.curie@desy.de", "mcurie")
-    assert page.get_by_role("heading", name="Verify Your Email Address").is_visible()
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["marie.curie@desy.de"]
@@ -44,12 +45,12 @@ def test_a_scientist_signs_up_confirms_logs_in_edits_the_profile_and_switches_to
     page.get_by_label("Career stage").select_option(label="Postdoc")
     page.get_by_label("Research area").fill("Radioactivity")
     page.get_by_role("button", name="Save profile").click()
-    assert page.get_by_text("Your profile has been saved.").is_visible()
+    expect(page.get_by_text("Your profile has been saved.")).to_be_visible()
 
     page.get_by_role("button", name="Language").click()
     page.get_by_role("button", name="Deutsch").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="Mein Profil").first.is_visible()
+    expect(page.get_by_role("link", name="Mein Profil").first).to_be_visible()
 
     user = get_user_model().objects.get(username="mcurie")
     assert user.groups.filter(name=CONTRIBUTORS).exists()
@@ -60,7 +61,7 @@ def test_a_scientist_signs_up_confirms_logs_in_edits_the_profile_and_switches_to
     other = page.context.browser.new_context(base_url=page.url.split("/profile")[0], locale="en-GB")
     second = other.new_page()
     log_in(second, "mcurie", PASSWORD)
-    assert second.get_by_role("link", name="Mein Profil").first.is_visible()
+    expect(second.get_by_role("link", name="Mein Profil").first).to_be_visible()
     other.close()
 
 
@@ -69,7 +70,7 @@ def test_an_address_outside_the_allowed_domains_is_refused_with_a_clear_message(
 ) -> None:
     sign_up(page, "someone@gmail.com", "someone")
 
-    assert page.get_by_text("Sign-up is open to addresses at desy.de, cern.ch only").is_visible()
-    assert page.get_by_label("Username").input_value() == "someone"
+    expect(page.get_by_text("Sign-up is open to addresses at desy.de, cern.ch only")).to_be_visible()
+    expect(page.get_by_label("Username")).to_have_value("someone")
     assert not get_user_model().objects.filter(username="someone").exists()
     assert mail.outbox == []

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from contributors.testing import log_in
 from graph_emulator import DEMO_APP_ID, DEMO_IG_USER_ID
@@ -219,7 +220,7 @@ def test_an_admin_connects_instagram_in_the_browser(
     page.get_by_role("button", name="Allow").click()
     page.get_by_text("Connected the Instagram account @cmsatdesy").wait_for()
     assert "/instagram/" in page.url
-    assert "@cmsatdesy" in page.get_by_test_id("connected-account").inner_text()
+    expect(page.get_by_test_id("connected-account")).to_contain_text("@cmsatdesy")
     page.get_by_role("button", name="Test connection").click()
     page.get_by_text("The connection to @cmsatdesy works.").wait_for()
     assert InstagramAccount.objects.get(is_active=True).connected_by == people["admin"]

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from contributors.testing import DENIED, LOGIN, OK, Access, everyone, owner_and_team, team_only
+from contributors.testing import (
+    DENIED,
+    LOGIN,
+    OK,
+    REFUSED,
+    Access,
+    Effect,
+    Visit,
+    everyone,
+    owner_and_team,
+    team_only,
+)
 from stories.models import Status
 
 
@@ -39,6 +50,33 @@ def _take_kwargs(people: dict[str, Any]) -> dict[str, Any]:
     return {"pk": _story(people).pk, "action": "start_review"}
 
 
+def _commented(visit: Visit) -> bool:
+    from stories.models import Comment
+
+    return Comment.objects.filter(story_id=visit.kwargs["pk"], body=COMMENT).exists()
+
+
+def _taken(visit: Visit) -> bool:
+    from stories.models import Story
+
+    return Story.objects.get(pk=visit.kwargs["pk"]).status == Status.IN_REVIEW
+
+
+def _cropped(visit: Visit) -> bool:
+    from stories.models import StoryImage
+
+    return StoryImage.objects.get(pk=visit.kwargs["image_id"]).crop_x == 0.1
+
+
+def _consent_withdrawn(visit: Visit) -> bool:
+    from stories.models import PersonShown
+
+    return PersonShown.objects.get(pk=visit.kwargs["person_id"]).consent_withdrawn_at is not None
+
+
+COMMENT = "Could the caption start with the question?"
+FILE = "image/jpeg"
+
 REVIEWERS = {
     "anonymous": LOGIN,
     "contributor": DENIED,
@@ -59,21 +97,35 @@ ACCESS = [
         "stories:comment",
         kwargs=_story_kwargs(),
         method="post",
-        data={"body": "Could the caption start with the question?"},
+        data={"body": COMMENT},
+        effect=Effect("a comment on the story", _commented),
         expect=owner_and_team(),
     ),
-    # Who reaches the view; the service then decides (an author cannot take their own story).
-    Access("stories:transition", kwargs=_take_kwargs, method="post", expect=owner_and_team()),
-    Access("stories:image_original", kwargs=_image_kwargs, expect=owner_and_team()),
-    Access("stories:image_preview", kwargs=_image_kwargs, expect=owner_and_team()),
-    Access("stories:image_rendition", kwargs=_image_kwargs, expect=owner_and_team()),
+    # The author reaches the view, but the service will not let anyone take their own story.
+    Access(
+        "stories:transition",
+        kwargs=_take_kwargs,
+        method="post",
+        effect=Effect("the story taken for review", _taken),
+        expect={**owner_and_team(), "contributor": REFUSED},
+    ),
+    Access("stories:image_original", kwargs=_image_kwargs, answer=FILE, expect=owner_and_team()),
+    Access("stories:image_preview", kwargs=_image_kwargs, answer=FILE, expect=owner_and_team()),
+    Access("stories:image_rendition", kwargs=_image_kwargs, answer=FILE, expect=owner_and_team()),
     Access(
         "stories:image_crop",
         kwargs=_image_kwargs,
         method="post",
         data={"crop_x": "0.1", "crop_y": "0", "crop_width": "0.6", "crop_height": "0.8"},
+        effect=Effect("the new crop of the photo", _cropped),
         expect=team_only(),
     ),
-    Access("stories:consent_withdraw", kwargs=_person_kwargs, method="post", expect=owner_and_team()),
+    Access(
+        "stories:consent_withdraw",
+        kwargs=_person_kwargs,
+        method="post",
+        effect=Effect("the consent withdrawn", _consent_withdrawn),
+        expect=owner_and_team(),
+    ),
     Access("stories:review_queue", expect=REVIEWERS),
 ]

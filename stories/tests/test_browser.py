@@ -41,7 +41,7 @@ def test_scientist_submits_a_carousel_and_a_reviewer_approves_it_after_one_round
     page.get_by_label("Add photos").set_input_files([photo_file("shift.jpg"), photo_file("detector.jpg")])
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Saved.").is_visible()
+    expect(page.get_by_text("Saved.")).to_be_visible()
 
     # Alt texts and consent, photo by photo; then off to the team.
     page.get_by_label("Alt text for photo 1").fill("Lea at the control room screens at night.")
@@ -52,7 +52,7 @@ def test_scientist_submits_a_carousel_and_a_reviewer_approves_it_after_one_round
     page.get_by_label("Nobody can be recognised in photo 2").check()
     page.get_by_role("button", name="Save and submit for review").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Your story has been sent to the outreach team.").is_visible()
+    expect(page.get_by_text("Your story has been sent to the outreach team.")).to_be_visible()
     story = Story.objects.get()
     assert story.status == Status.SUBMITTED
     assert story.images.count() == 2
@@ -65,13 +65,13 @@ def test_scientist_submits_a_carousel_and_a_reviewer_approves_it_after_one_round
     page.get_by_label("What should change").fill("Please say what Lea does on shift.")
     page.get_by_role("button", name="Request changes").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Changes requested").first.is_visible()
+    expect(page.get_by_text("Changes requested").first).to_be_visible()
 
     # The scientist reads the comment, edits and resubmits.
     switch_user(page, "anna")
     page.goto("/stories/")
     page.get_by_role("link", name="Night shift at the CMS control room").click()
-    assert page.get_by_text("Please say what Lea does on shift.").first.is_visible()
+    expect(page.get_by_text("Please say what Lea does on shift.").first).to_be_visible()
     page.get_by_role("link", name="Edit the story").click()
     page.get_by_label("Caption").fill("Lea watches the trigger rates at 3 am. #CMS #PhDLife")
     page.get_by_role("button", name="Save and resubmit for review").click()
@@ -82,7 +82,7 @@ def test_scientist_submits_a_carousel_and_a_reviewer_approves_it_after_one_round
     # The reviewer sees what changed and approves.
     switch_user(page, "mira")
     page.goto(f"/stories/{story.pk}/")
-    assert page.get_by_role("heading", name="What changed in the last revision").is_visible()
+    expect(page.get_by_role("heading", name="What changed in the last revision")).to_be_visible()
     inserted = " ".join(page.locator("ins.diff-ins").all_inner_texts())
     deleted = " ".join(page.locator("del.diff-del").all_inner_texts())
     assert "trigger" in inserted and "running" in deleted
@@ -94,7 +94,7 @@ def test_scientist_submits_a_carousel_and_a_reviewer_approves_it_after_one_round
     # The scientist sees it approved.
     switch_user(page, "anna")
     page.goto("/stories/")
-    assert page.get_by_text("Approved", exact=True).is_visible()
+    expect(page.get_by_text("Approved", exact=True)).to_be_visible()
 
 
 def test_scientist_adds_two_people_to_one_photo_in_one_save(phone_page: Any, people: dict[str, Any]) -> None:
@@ -114,23 +114,23 @@ def test_scientist_adds_two_people_to_one_photo_in_one_save(phone_page: Any, peo
     page.get_by_label("Wording they agreed to (person 2, photo 1)").fill("Ja, mit meinem Namen.")
     page.get_by_label("I have recorded their consent (person 2, photo 1)").check()
     # Three rows are offered; one more comes with the button, ready to type in (and left empty).
-    assert page.get_by_label("Name of person 4 in photo 1").count() == 0
+    expect(page.get_by_label("Name of person 4 in photo 1")).to_have_count(0)
     page.get_by_role("button", name="Add another person to photo 1").click()
     expect(page.get_by_label("Name of person 4 in photo 1")).to_be_focused()
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_load_state()
 
-    assert page.get_by_text("Saved.").is_visible()
+    expect(page.get_by_text("Saved.")).to_be_visible()
     recorded = list(PersonShown.objects.order_by("pk"))
     assert [(p.name, p.contact, p.consent_wording) for p in recorded] == [
         ("Lea Novak", "lea.novak@desy.de", str(DEFAULT_CONSENT_WORDING)),
         ("Jonas Weber", "", "Ja, mit meinem Namen."),
     ]
     assert all(p.consent_recorded_by == people["contributor"] for p in recorded)
-    assert page.get_by_text("Lea Novak — consent recorded").is_visible()
-    assert page.get_by_text("Jonas Weber — consent recorded").is_visible()
+    expect(page.get_by_text("Lea Novak — consent recorded")).to_be_visible()
+    expect(page.get_by_text("Jonas Weber — consent recorded")).to_be_visible()
     # Empty rows for more people follow the two now recorded.
-    assert page.get_by_label("Name of person 3 in photo 1").input_value() == ""
+    expect(page.get_by_label("Name of person 3 in photo 1")).to_have_value("")
 
 
 CAPTIONS = [
@@ -147,11 +147,11 @@ def test_the_live_caption_counter_agrees_with_the_server(phone_page: Any, people
     page.goto("/stories/new/")
     for caption in CAPTIONS:
         page.get_by_label("Caption").fill(caption)
-        assert page.locator("#caption-chars").inner_text() == str(count_chars(caption)), caption
-        assert page.locator("#caption-hashtags").inner_text() == str(count_hashtags(caption)), caption
-        assert page.locator("#caption-mentions").inner_text() == str(count_mentions(caption)), caption
+        expect(page.locator("#caption-chars"), caption).to_have_text(str(count_chars(caption)))
+        expect(page.locator("#caption-hashtags"), caption).to_have_text(str(count_hashtags(caption)))
+        expect(page.locator("#caption-mentions"), caption).to_have_text(str(count_mentions(caption)))
     page.get_by_label("Caption").fill("#a " * 31)
-    assert "counter-over" in (page.locator("[data-counter=hashtags]").get_attribute("class") or "")
+    expect(page.locator("[data-counter=hashtags]")).to_have_class(re.compile(r"\bcounter-over\b"))
 
 
 def test_photos_are_reordered_with_the_move_buttons(phone_page: Any, people: dict[str, Any]) -> None:
@@ -162,14 +162,14 @@ def test_photos_are_reordered_with_the_move_buttons(phone_page: Any, people: dic
     page.get_by_label("Objective").select_option(label="Outreach")
     page.get_by_label("Format").select_option(label="Carousel (2–10 images)")
     page.get_by_label("Add photos").set_input_files([photo_file("first.jpg"), photo_file("second.jpg")])
-    assert page.get_by_text("2 photos chosen.").is_visible()
+    expect(page.get_by_text("2 photos chosen.")).to_be_visible()
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_load_state()
     story = Story.objects.get()
     first, second = story.images.order_by("position")
     page.get_by_role("button", name="Move down: Photo 1").click()
-    assert page.get_by_label("Position of photo 1").input_value() == "2"
-    assert page.get_by_label("Position of photo 2").input_value() == "1"
+    expect(page.get_by_label("Position of photo 1")).to_have_value("2")
+    expect(page.get_by_label("Position of photo 2")).to_have_value("1")
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_load_state()
     assert list(story.images.order_by("position").values_list("pk", flat=True)) == [second.pk, first.pk]
@@ -203,7 +203,7 @@ def test_the_team_drags_the_crop_box_and_saves_it(page: Any, people: dict[str, A
     assert width < before[1]
     page.get_by_role("button", name="Save the crop of photo 1").click()
     page.wait_for_load_state()
-    assert page.get_by_text("The crop has been saved.").is_visible()
+    expect(page.get_by_text("The crop has been saved.")).to_be_visible()
     image.refresh_from_db()
     assert image.crop_width == pytest.approx(width, abs=0.02)
     assert image.crop_x > before[0]

@@ -156,9 +156,10 @@ def test_removing_a_photo_deletes_its_files_after_commit(django_capture_on_commi
     assert second.position == 0
 
 
-def test_large_photo_is_rendered_by_the_worker_task(
+def test_large_photo_is_handed_to_its_rendition_task_after_commit(
     django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
+    """The task runs in this process here (eagerly); test_rendition_worker.py runs it in a real worker."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     app = make_rendition.app
     app.conf.task_always_eager = True
