@@ -15,7 +15,10 @@ app.autodiscover_tasks()
 # them; the README's table of periodic work must list exactly these entries
 # (cmsatdesy_cms/tests/test_beat_schedule.py compares them).
 app.conf.beat_schedule = {
-    "resend-waiting-notices": {"task": "stories.tasks.resend_waiting_notices", "schedule": 300.0},
+    "resend-waiting-notices": {
+        "task": "stories.tasks.resend_waiting_notices",
+        "schedule": crontab(minute="*/5"),
+    },
     "erase-expired-contacts": {
         "task": "stories.tasks.erase_expired_contacts",
         "schedule": crontab(hour=3, minute=30),
