@@ -325,6 +325,8 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rs
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 # Contact data of people shown in photos is erased this many days after publication.
 PEOPLE_CONTACT_RETENTION_DAYS = env.int("PEOPLE_CONTACT_RETENTION_DAYS", default=365)
+# "Next free slot" keeps at least this many hours between two posts.
+POST_MIN_SPACING_HOURS = env.int("POST_MIN_SPACING_HOURS", default=20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A story has at most 10 photos; a request with many more is refused (413) before it is read.

@@ -33,6 +33,8 @@ NOT_HTML = {
     "stories:image_rendition",
     "instagram:connect",
     "instagram:callback",
+    "scheduling:calendar_events",
+    "scheduling:feed",
 }
 
 
