@@ -12,6 +12,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from scheduling.selectors import next_two_weeks
+
 from .celery import app as celery_app
 from .models import WorkerHeartbeat
 from .next_steps import next_steps
@@ -20,7 +22,10 @@ from .next_steps import next_steps
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
-    return render(request, "home.html", next_steps(request.user))
+    context = next_steps(request.user)
+    if context.get("team") is not None:
+        context.update(next_two_weeks())
+    return render(request, "home.html", context)
 
 
 def _database_state() -> str:

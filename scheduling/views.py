@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from django.contrib import messages
@@ -51,12 +51,17 @@ def calendar(request: HttpRequest) -> HttpResponse:
     filters = CalendarFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     feed_row, _created = CalendarFeed.objects.get_or_create(user=cast(Any, request.user))
+    try:
+        initial_date = date.fromisoformat(request.GET.get("date", "")).isoformat()
+    except ValueError:
+        initial_date = ""
     query = request.GET.urlencode() if filters.is_valid() else ""
     return render(
         request,
         "scheduling/calendar.html",
         {
             "filters": filters,
+            "initial_date": initial_date,
             "events_url": reverse("scheduling:calendar_events") + (f"?{query}" if query else ""),
             "feed_url": request.build_absolute_uri(reverse("scheduling:feed", args=[feed_row.token])),
             "unscheduled": selectors.unscheduled_posts(objective=chosen.get("objective", "")),

@@ -50,6 +50,7 @@
     var box = document.getElementById("calendar-status");
     var calendar = new window.FullCalendar.Calendar(el, {
       initialView: "dayGridMonth",
+      initialDate: el.dataset.initialDate || undefined,
       locale: el.dataset.locale === "de" ? "de" : "en-gb",
       firstDay: 1,
       headerToolbar: { start: "prev,next today", center: "title", end: "dayGridMonth,timeGridWeek,listMonth" },
