@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -103,7 +105,7 @@ DEMO_PUBLICATIONS = [
 ]
 
 
-def _seed_publications(users: dict[str, object]) -> None:
+def _seed_publications(users: dict[str, Any]) -> None:
     from datetime import datetime, time, timedelta
     from zoneinfo import ZoneInfo
 
@@ -117,7 +119,7 @@ def _seed_publications(users: dict[str, object]) -> None:
         publication, _ = Publication.objects.get_or_create(
             cms_id=cms_id, defaults={"title": title, "arxiv_id": arxiv_id, "public_from": public_from}
         )
-        publication.contributors.add(*(users[name].contributor for name in authors))  # type: ignore[attr-defined]
+        publication.contributors.add(*(users[name].contributor for name in authors))
 
 
 def seed(
