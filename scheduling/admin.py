@@ -37,7 +37,7 @@ class CalendarEventAdmin(admin.ModelAdmin):
     def duplicate(self, request: HttpRequest, queryset: Any) -> None:
         count = 0
         with transaction.atomic():
-            for event in queryset.prefetch_related("contributors", "attendees"):
+            for event in queryset:
                 people, attendees = list(event.contributors.all()), list(event.attendees.all())
                 event.pk = None
                 event.ics_uid = ""

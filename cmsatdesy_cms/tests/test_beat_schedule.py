@@ -12,3 +12,9 @@ def test_token_refresh_runs_daily_from_the_beat_schedule() -> None:
     assert (
         app.conf.beat_schedule["refresh-instagram-token"]["task"] == "instagram.tasks.refresh_instagram_token"
     )
+
+
+def test_the_sweep_for_missed_posts_runs_from_the_beat_schedule() -> None:
+    entry = app.conf.beat_schedule["create-missing-posts"]
+    assert entry["task"] == "scheduling.tasks.create_missing_posts"
+    assert entry["schedule"] <= 15 * 60
