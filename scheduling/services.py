@@ -178,7 +178,8 @@ def next_free_slot(*, post: Post | None = None, now: datetime | None = None) -> 
 
 
 def _locked(post: Post) -> Post:
-    return Post.objects.select_for_update().select_related("story__publication").get(pk=post.pk)
+    # Only the post's row is locked: PostgreSQL cannot lock the nullable side of the join.
+    return Post.objects.select_for_update(of=("self",)).select_related("story__publication").get(pk=post.pk)
 
 
 def _sync(post: Post, fresh: Post) -> Post:
