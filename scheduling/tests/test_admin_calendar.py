@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from scheduling.ics_import import IcsImportError, import_ics
 from scheduling.models import BERLIN, CalendarEvent, EventKind
@@ -22,7 +23,8 @@ BEGIN:VEVENT
 UID:seminar-series@indico.desy.de
 DTSTART;TZID=Europe/Berlin:20300110T140000
 DTEND;TZID=Europe/Berlin:20300110T150000
-RRULE:FREQ=WEEKLY;COUNT=10
+RRULE:FREQ=WEEKLY;COUNT=13
+EXDATE;TZID=Europe/Berlin:20300131T140000
 SUMMARY:Group seminar
 LOCATION:Seminar room 4
 END:VEVENT
@@ -60,13 +62,25 @@ def rows() -> list[tuple[Any, ...]]:
 
 def test_ics_import_is_idempotent_and_keeps_moved_occurrences_apart() -> None:
     first = import_ics(ICS, kind=EventKind.SEMINAR)
-    assert (first.created, first.updated) == (4, 0)
+    # 13 weekly seminars, one cancelled (EXDATE), one moved (its own VEVENT); a closure; a talk.
+    assert (first.created, first.updated) == (14, 0)
     snapshot = rows()
     second = import_ics(ICS, kind=EventKind.SEMINAR)
-    assert (second.created, second.updated) == (0, 4)
+    assert (second.created, second.updated) == (0, 14)
     assert rows() == snapshot
+    seminars = CalendarEvent.objects.filter(ics_uid="seminar-series@indico.desy.de")
+    starts = [timezone.localtime(event.start, BERLIN) for event in seminars.order_by("start")]
+    assert len(starts) == 12
+    assert datetime(2030, 1, 17, 14, 0, tzinfo=BERLIN) not in starts  # moved away
+    assert datetime(2030, 1, 31, 14, 0, tzinfo=BERLIN) not in starts  # cancelled
+    # Wall-clock 14:00 on both sides of the spring change (31 March 2030).
+    assert starts[-2] == datetime(2030, 3, 28, 14, 0, tzinfo=BERLIN)
+    assert starts[-2].utcoffset().total_seconds() == 3600  # type: ignore[union-attr]
+    assert starts[-1] == datetime(2030, 4, 4, 14, 0, tzinfo=BERLIN)
+    assert starts[-1].utcoffset().total_seconds() == 7200  # type: ignore[union-attr]
     moved = CalendarEvent.objects.get(title="Group seminar (moved to Friday)")
     assert moved.ics_uid == "seminar-series@indico.desy.de"
+    assert moved.ics_recurrence_id == "2030-01-17T14:00:00+01:00"
     assert moved.start == datetime(2030, 1, 18, 10, 0, tzinfo=BERLIN)
     closure = CalendarEvent.objects.get(title="Christmas closure")
     assert closure.all_day
@@ -93,6 +107,11 @@ def test_ics_import_is_idempotent_and_keeps_moved_occurrences_apart() -> None:
             b"END:VEVENT\nEND:VCALENDAR\n",
             "ends before it starts",
         ),
+        (
+            b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:c\nDTSTART:20300101T100000Z\nRRULE:FREQ=SOMETIMES\n"
+            b"END:VEVENT\nEND:VCALENDAR\n",
+            "repeats by a rule that cannot be read",
+        ),
     ],
 )
 def test_a_broken_ics_file_changes_nothing(content: bytes, reason: str) -> None:
@@ -114,14 +133,14 @@ def test_admin_imports_filters_searches_and_duplicates(people: dict[str, Any]) -
         },
         follow=True,
     )
-    assert "Imported: 4 new, 0 updated." in response.content.decode()
+    assert "Imported: 14 new, 0 updated." in response.content.decode()
     response = client.post(
         "/admin/scheduling/calendarevent/import-ics/",
         {"file": SimpleUploadedFile("broken.ics", b"BEGIN:VCALENDAR\n"), "kind": EventKind.SEMINAR},
     )
     assert response.status_code == 200
     assert "no events" in response.content.decode() or "not an iCalendar" in response.content.decode()
-    assert CalendarEvent.objects.count() == 4
+    assert CalendarEvent.objects.count() == 14
     CalendarEventFactory(kind=EventKind.TRAINING, title="Camera workshop")
     listing = client.get("/admin/scheduling/calendarevent/", {"kind__exact": "training"}).content.decode()
     assert "Camera workshop" in listing and "Group seminar" not in listing
