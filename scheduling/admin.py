@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -32,6 +32,8 @@ class CalendarEventAdmin(admin.ModelAdmin):
     raw_id_fields = ["publication"]
     actions = ["duplicate"]
     change_list_template = "admin/scheduling/calendarevent/change_list.html"
+    # Links typed without a scheme are https (Django 6's default; 5.2 warns otherwise).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.action(description=_("Duplicate the selected events"))
     def duplicate(self, request: HttpRequest, queryset: Any) -> None:

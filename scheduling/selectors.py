@@ -33,6 +33,8 @@ KIND_COLOURS = {
     EventKind.DEADLINE: "#9a3412",
 }
 LEAD_DAYS = 90
+# The calendar page lists at most this many posts under each heading; the calendar shows all.
+PAGE_LIST_SIZE = 25
 # Stories that still count as "someone is on it".
 LIVE_STORY_STATUSES = [
     s for s in StoryStatus.values if s not in (StoryStatus.WITHDRAWN, StoryStatus.REJECTED)
@@ -54,7 +56,9 @@ def _posts(objective: str = "") -> Any:
 
 
 def unscheduled_posts(*, objective: str = "") -> list[Post]:
-    return list(_posts(objective).filter(status=PostStatus.UNSCHEDULED).order_by("created_at", "pk"))
+    return list(
+        _posts(objective).filter(status=PostStatus.UNSCHEDULED).order_by("created_at", "pk")[:PAGE_LIST_SIZE]
+    )
 
 
 def upcoming_posts(*, objective: str = "", days: int = 60) -> list[Post]:
@@ -62,7 +66,7 @@ def upcoming_posts(*, objective: str = "", days: int = 60) -> list[Post]:
     return list(
         _posts(objective)
         .filter(scheduled_at__gte=now, scheduled_at__lt=now + timedelta(days=days))
-        .order_by("scheduled_at", "pk")
+        .order_by("scheduled_at", "pk")[:PAGE_LIST_SIZE]
     )
 
 
