@@ -27,6 +27,10 @@ app.conf.beat_schedule = {
         "task": "instagram.tasks.refresh_instagram_token",
         "schedule": crontab(hour=4, minute=15),
     },
+    "create-missing-posts": {
+        "task": "scheduling.tasks.create_missing_posts",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 from . import heartbeat  # noqa: E402, F401 - the worker's and beat's signs of life

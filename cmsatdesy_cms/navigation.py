@@ -43,6 +43,9 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("stories:mine", _("My stories"), signed_in),
     NavEntry("stories:new", _("Tell a story"), signed_in),
     NavEntry("stories:review_queue", _("Review"), team_or_science),
+    NavEntry("scheduling:calendar", _("Calendar"), team),
+    NavEntry("scheduling:leads", _("Leads"), team),
+    NavEntry("scheduling:training", _("Training"), team),
     NavEntry("instagram:status", _("Instagram"), team),
 ]
 

@@ -357,6 +357,8 @@ if not 0 < NOTICE_RETRY_BASE_DELAY <= NOTICE_RETRY_MAX_DELAY <= 600 or NOTICE_MA
     raise ImproperlyConfigured(
         "Need 0 < NOTICE_RETRY_BASE_DELAY <= NOTICE_RETRY_MAX_DELAY <= 600 and NOTICE_MAX_ATTEMPTS >= 1"
     )
+# "Next free slot" keeps at least this many hours between two posts.
+POST_MIN_SPACING_HOURS = env.int("POST_MIN_SPACING_HOURS", default=20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A story has at most 10 photos; a request with many more is refused (413) before it is read.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("profile/", include("contributors.urls")),
     path("instagram/", include("instagram.urls")),
     path("", include("stories.urls")),
+    path("", include("scheduling.urls")),
     path("admin/", admin.site.urls),
 ]
 

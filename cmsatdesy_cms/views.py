@@ -8,6 +8,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from scheduling.selectors import next_two_weeks
+
 from .health import DOWN, UNKNOWN, health, is_healthy
 from .next_steps import next_steps
 
@@ -15,7 +17,10 @@ from .next_steps import next_steps
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
-    return render(request, "home.html", next_steps(request.user))
+    context = next_steps(request.user)
+    if context.get("team") is not None:
+        context.update(next_two_weeks())
+    return render(request, "home.html", context)
 
 
 @never_cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -53,6 +55,73 @@ DEMO_USERS = [
 ]
 
 
+# A year of the group's results: (CMS id, arXiv id, title, days from today it is public, authors).
+# Some are fresh and nobody tells them yet (the leads page), one is still under embargo.
+DEMO_PUBLICATIONS = [
+    (
+        "CMS-TOP-25-007",
+        "2512.04567",
+        "Measurement of the top quark mass with lepton+jets events",
+        -20,
+        ["scientist2"],
+    ),
+    (
+        "CMS-EXO-25-012",
+        "2511.09876",
+        "Search for dark matter produced with a single top quark",
+        -45,
+        ["science"],
+    ),
+    ("CMS-SMP-25-003", "2510.01122", "Measurement of the W boson width", -70, ["scientist", "scientist2"]),
+    (
+        "CMS-HIG-25-009",
+        "2508.03344",
+        "Observation of Higgs boson decays to a Z boson and a photon",
+        -130,
+        ["scientist"],
+    ),
+    (
+        "CMS-TRK-25-001",
+        "2506.05566",
+        "Performance of the Phase-2 tracker prototype modules",
+        -190,
+        ["reviewer"],
+    ),
+    ("CMS-BPH-25-004", "2504.07788", "Study of rare B meson decays to muon pairs", -250, ["scientist2"]),
+    (
+        "CMS-SUS-25-002",
+        "2502.09900",
+        "Search for supersymmetry in final states with photons",
+        -320,
+        ["science"],
+    ),
+    (
+        "CMS-HIG-26-001",
+        "",
+        "Higgs boson self-coupling from the combination of Run 3 searches",
+        12,
+        ["scientist"],
+    ),
+]
+
+
+def _seed_publications(users: dict[str, Any]) -> None:
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for cms_id, arxiv_id, title, days, authors in DEMO_PUBLICATIONS:
+        public_from = datetime.combine(
+            today + timedelta(days=days), time(10), tzinfo=ZoneInfo("Europe/Berlin")
+        )
+        publication, _ = Publication.objects.get_or_create(
+            cms_id=cms_id, defaults={"title": title, "arxiv_id": arxiv_id, "public_from": public_from}
+        )
+        publication.contributors.add(*(users[name].contributor for name in authors))
+
+
 def seed(
     *, scale: int = 1, log: object = print, context: dict[str, object] | None = None
 ) -> dict[str, object]:
@@ -87,5 +156,6 @@ def seed(
         },
     )
     publication.contributors.add(users["scientist"].contributor)
+    _seed_publications(users)
     log(f"Demo users: {', '.join(users)} (password {DEMO_PASSWORD})")  # type: ignore[operator]
     return {"users": users, "publication": publication}

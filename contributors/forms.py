@@ -18,6 +18,8 @@ class ContributorProfileForm(forms.ModelForm):
             "pronouns",
             "languages",
             "bio",
+            "orcid",
+            "inspire_id",
             "language",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}

@@ -17,6 +17,11 @@ class CareerStage(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+orcid_validator = RegexValidator(
+    r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$",
+    _("An ORCID iD looks like 0000-0002-1825-0097."),
+)
+
 instagram_handle_validator = RegexValidator(
     r"^@?[A-Za-z0-9._]{1,30}$",
     _("An Instagram handle has up to 30 letters, digits, dots and underscores."),
@@ -42,6 +47,17 @@ class Contributor(models.Model):
         _("languages spoken"), max_length=200, blank=True, help_text=_("For example: German, English")
     )
     bio = models.TextField(_("short bio"), max_length=1000, blank=True)
+    # Publications are matched to people by these first, then by name.
+    orcid = models.CharField(
+        _("ORCID iD"), max_length=19, blank=True, db_index=True, validators=[orcid_validator]
+    )
+    inspire_id = models.CharField(
+        _("INSPIRE author id"),
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text=_("For example INSPIRE-00123456 or J.Smith.1"),
+    )
     language = models.CharField(
         _("language of the interface and e-mails"),
         max_length=10,

@@ -11,6 +11,7 @@ from django.views.i18n import set_language as django_set_language
 
 from .forms import ContributorProfileForm
 from .models import Contributor
+from .panels import profile_panels
 
 
 @login_required
@@ -22,7 +23,11 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         request.session["profile_language"] = contributor.language
         messages.success(request, _("Your profile has been saved."))
         return redirect("contributors:profile")
-    return render(request, "contributors/profile.html", {"form": form, "contributor": contributor})
+    return render(
+        request,
+        "contributors/profile.html",
+        {"form": form, "contributor": contributor, "panels": profile_panels(request, contributor)},
+    )
 
 
 def lockout(

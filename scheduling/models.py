@@ -1,0 +1,321 @@
+"""Scheduling: the group's calendar, the posting slots, and the post each approved story becomes.
+
+State changes of a post go through `scheduling.services` (the actions are listed in
+`scheduling.workflow`); reads through the QuerySet methods here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contributors.models import Contributor, Publication
+from stories.models import Story
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+class EventKind(models.TextChoices):
+    RESULT_RELEASE = "result_release", _("Result release")
+    PUBLICATION = "publication", _("Publication")
+    CONFERENCE_TALK = "conference_talk", _("Conference talk")
+    SEMINAR = "seminar", _("Seminar talk")
+    OUTREACH_EVENT = "outreach_event", _("Outreach event")
+    LAB_VISIT = "lab_visit", _("Lab visit or open day")
+    TRAINING = "training", _("Training session")
+    DEADLINE = "deadline", _("Deadline")
+    BLACKOUT = "blackout", _("Blackout (no posts)")
+
+
+class CalendarEventQuerySet(models.QuerySet["CalendarEvent"]):
+    def overlapping(self, start: datetime, end: datetime) -> CalendarEventQuerySet:
+        return self.filter(start__lt=end, end__gt=start)
+
+    def blackouts(self) -> CalendarEventQuerySet:
+        return self.filter(kind=EventKind.BLACKOUT)
+
+    def visible_to_roles(self, roles: Any, *, now: datetime | None = None) -> CalendarEventQuerySet:
+        """The team sees everything; others do not see results that are not public yet."""
+        if roles.team:
+            return self
+        now = now or timezone.now()
+        return self.exclude(publication__public_from__gt=now)
+
+
+class CalendarEvent(models.Model):
+    """Something in the group's calendar: a release, a talk, a visit, a training, a blackout."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices, db_index=True)
+    title = models.CharField(_("title"), max_length=300)
+    start = models.DateTimeField(_("start"), db_index=True)
+    end = models.DateTimeField(_("end"))
+    all_day = models.BooleanField(
+        _("all day"), default=False, help_text=_("Runs from midnight to midnight, Europe/Berlin.")
+    )
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    contributors = models.ManyToManyField(
+        Contributor, related_name="calendar_events", blank=True, verbose_name=_("people involved")
+    )
+    attendees = models.ManyToManyField(
+        Contributor,
+        related_name="trainings_attended",
+        blank=True,
+        verbose_name=_("attended"),
+        help_text=_("For training sessions: who took part."),
+    )
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calendar_events",
+        verbose_name=_("result"),
+    )
+    # Where an imported event came from; a moved occurrence of a recurring event keeps its
+    # series' UID and names the occurrence it replaces in RECURRENCE-ID.
+    ics_uid = models.CharField(_("iCalendar UID"), max_length=500, blank=True, editable=False)
+    ics_recurrence_id = models.CharField(
+        _("iCalendar RECURRENCE-ID"), max_length=100, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CalendarEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar event")
+        verbose_name_plural = _("calendar events")
+        ordering = ("start", "pk")
+        constraints = (
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="event_ends_after_start"),
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
+            models.UniqueConstraint(
+                fields=("ics_uid", "ics_recurrence_id"),
+                condition=~Q(ics_uid=""),
+                name="event_unique_ics_occurrence",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end is before the start.")})
+        if self.all_day and self.start:
+            self.start, self.end = whole_days(self.start, self.end)
+
+    @property
+    def local_days(self) -> list[Any]:
+        """The dates (Europe/Berlin) this event touches."""
+        first = timezone.localtime(self.start, BERLIN).date()
+        last = timezone.localtime(self.end - timedelta(microseconds=1), BERLIN).date()
+        days, day = [], first
+        while day <= max(first, last):
+            days.append(day)
+            day += timedelta(days=1)
+        return days
+
+
+def whole_days(start: datetime, end: datetime | None) -> tuple[datetime, datetime]:
+    """Midnight of the start's day to midnight after the end's day, Europe/Berlin."""
+    first = timezone.localtime(start, BERLIN).date()
+    last = timezone.localtime(end, BERLIN).date() if end else first
+    if end and last > first and timezone.localtime(end, BERLIN).time() == time(0):
+        last -= timedelta(days=1)  # an end at midnight closes the day before
+    return (
+        datetime.combine(first, time(0), tzinfo=BERLIN),
+        datetime.combine(max(first, last) + timedelta(days=1), time(0), tzinfo=BERLIN),
+    )
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class PostingSlot(models.Model):
+    """A weekday and time (Europe/Berlin) at which the account likes to post."""
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    time = models.TimeField(_("time (Europe/Berlin)"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("posting slot")
+        verbose_name_plural = _("posting slots")
+        ordering = ("weekday", "time")
+        constraints = (models.UniqueConstraint(fields=("weekday", "time"), name="slot_unique_weekday_time"),)
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.time:%H:%M}"
+
+    def on(self, day: Any) -> datetime:
+        """This slot's instant on a given date (Europe/Berlin), right across DST changes."""
+        return datetime.combine(day, self.time, tzinfo=BERLIN)
+
+
+class PostStatus(models.TextChoices):
+    UNSCHEDULED = "unscheduled", _("Unscheduled")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+
+
+# The states in which a post holds its time in the calendar (and so counts for spacing).
+HOLDING_STATUSES = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.PUBLISHED)
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def with_calendar_data(self) -> PostQuerySet:
+        return self.select_related("story__publication", "story__author__user").prefetch_related(
+            "story__images"
+        )
+
+    def holding_time(self) -> PostQuerySet:
+        return self.filter(status__in=HOLDING_STATUSES, scheduled_at__isnull=False)
+
+    def visible_to(self, user: Any) -> PostQuerySet:
+        from contributors.roles import roles_of
+
+        roles = roles_of(user)
+        if roles.team:
+            return self
+        if not roles.authenticated:
+            return self.none()
+        return self.filter(story__in=Story.objects.mine(user))
+
+
+class Post(models.Model):
+    """What Instagram will receive for one approved story, and where it stands."""
+
+    story = models.OneToOneField(
+        Story, on_delete=models.CASCADE, related_name="post", verbose_name=_("story")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PostStatus.choices, default=PostStatus.UNSCHEDULED, db_index=True
+    )
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True, db_index=True)
+    format = models.CharField(_("format"), max_length=20)
+    caption = models.TextField(_("caption"), blank=True)
+    renditions = models.JSONField(_("renditions"), default=list, blank=True)
+    alt_texts = models.JSONField(_("alt texts"), default=list, blank=True)
+    collaborators = models.JSONField(_("collaborators"), default=list, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status_changed_at = models.DateTimeField(_("state since"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ("scheduled_at", "pk")
+        constraints = (
+            models.CheckConstraint(condition=Q(status__in=PostStatus.values), name="post_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=PostStatus.SCHEDULED) | Q(scheduled_at__isnull=False),
+                name="post_scheduled_has_time",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.story.title
+
+    def get_absolute_url(self) -> str:
+        return f"/calendar/posts/{self.pk}/"
+
+    @property
+    def embargo_until(self) -> datetime | None:
+        publication = self.story.publication
+        if publication is None or publication.public_from is None:
+            return None
+        return publication.public_from
+
+    def thumbnail_url(self) -> str:
+        images = self.story.ordered_images()
+        for image in images:
+            if image.rendition:
+                return str(image.rendition.url)
+        return ""
+
+    def missing(self) -> list[str]:
+        """What still stands between this post and publishing, in the reader's language."""
+        problems = []
+        if self.status == PostStatus.UNSCHEDULED:
+            problems.append(str(_("It has no time yet.")))
+        if not self.renditions:
+            problems.append(str(_("It has no photo ready for Instagram.")))
+        return problems
+
+
+class PostTransition(models.Model):
+    """One row per change of a post's state or time: who, from, to, when, why."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("post")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, choices=PostStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=PostStatus.choices)
+    from_time = models.DateTimeField(_("time before"), null=True, blank=True)
+    to_time = models.DateTimeField(_("time after"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("post change")
+        verbose_name_plural = _("post changes")
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.post}: {self.from_status} → {self.to_status}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address; resetting it makes the old address worthless."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("user"),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)

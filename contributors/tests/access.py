@@ -1,6 +1,6 @@
 from typing import Any
 
-from contributors.testing import OK, Access, Effect, Visit, everyone
+from contributors.testing import LOGIN, OK, ROLES, Access, Effect, Visit, everyone
 
 
 def _language_became_german(visit: Visit) -> bool:
@@ -35,4 +35,9 @@ ACCESS = [
     Access("home", expect=everyone()),
     Access("healthz", answer="application/json", expect=everyone(OK, anonymous=OK)),
     Access("javascript-catalog", answer="text/javascript", expect=everyone(OK, anonymous=OK)),
+    # The admin's publication import: the admin site sends everyone but staff to its own login.
+    Access(
+        "admin:contributors_publication_import",
+        expect={role: (OK if role == "admin" else LOGIN) for role in ROLES},
+    ),
 ]

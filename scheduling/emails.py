@@ -1,0 +1,110 @@
+"""E-mails of the scheduling app, each in its recipient's language; queued after commit with ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from contributors.models import Contributor, Publication
+from contributors.roles import OUTREACH_TEAM
+
+from .models import Post
+
+
+def _language_of(user: Any) -> str:
+    contributor = getattr(user, "contributor", None)
+    return getattr(contributor, "language", None) or settings.LANGUAGE_CODE
+
+
+def _name_of(user: Any) -> str:
+    contributor = getattr(user, "contributor", None)
+    return contributor.name if contributor else (user.get_full_name() or user.get_username())
+
+
+def _team() -> list[Any]:
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=OUTREACH_TEAM, is_active=True)
+        .select_related("contributor")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _send(
+    users: Iterable[Any], *, subject: str, intro: str, link: str, link_label: str, **values: Any
+) -> int:
+    """One message per person, translated for them; `subject`, `intro`, `link_label` are message ids."""
+    sent = 0
+    for user in users:
+        if not user.email or not user.is_active:
+            continue
+        with translation.override(_language_of(user)):
+            context = {
+                "recipient_name": _name_of(user),
+                "intro": _(intro) % values,
+                "link": link,
+                "link_label": _(link_label),
+            }
+            subject_text = " ".join((settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _(subject) % values).split())
+            text = render_to_string("scheduling/email/notice.txt", context)
+            html = render_to_string("scheduling/email/notice.html", context)
+        message = EmailMultiAlternatives(subject_text, text, to=[user.email])
+        message.attach_alternative(html, "text/html")
+        message.send()
+        sent += 1
+    return sent
+
+
+def tell_team_consent_withdrawn(*, post_id: int) -> int:
+    post = Post.objects.select_related("story").get(pk=post_id)
+    return _send(
+        _team(),
+        subject=gettext_noop("Consent withdrawn: %(title)s"),
+        intro=gettext_noop(
+            "A person shown in “%(title)s” withdrew their consent. The post is now “%(status)s”; "
+            "please check the story before it goes anywhere."
+        ),
+        link=f"{settings.PUBLIC_BASE_URL}{post.get_absolute_url()}",
+        link_label=gettext_noop("Open the post:"),
+        title=post.story.title,
+        status=post.get_status_display(),
+    )
+
+
+def invite_to_tell(*, publication_id: int, contributor_id: int, actor_id: int) -> int:
+    publication = Publication.objects.get(pk=publication_id)
+    contributor = Contributor.objects.select_related("user").get(pk=contributor_id)
+    actor = get_user_model().objects.select_related("contributor").get(pk=actor_id)
+    query = urlencode(
+        {
+            "title": publication.title[:200],
+            "result_reference": publication_reference(publication),
+            "objective": "science",
+        }
+    )
+    return _send(
+        [contributor.user],
+        subject=gettext_noop("Would you tell the story of “%(title)s”?"),
+        intro=gettext_noop(
+            "%(actor)s of the outreach team invites you to tell the story behind your result “%(title)s” "
+            "on @cmsatdesy. The form below is already filled in with the result."
+        ),
+        link=f"{settings.PUBLIC_BASE_URL}/stories/new/?{query}",
+        link_label=gettext_noop("Tell the story:"),
+        title=publication.title,
+        actor=_name_of(actor),
+    )
+
+
+def publication_reference(publication: Publication) -> str:
+    return publication.cms_id or publication.arxiv_id or publication.doi

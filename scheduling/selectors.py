@@ -1,0 +1,221 @@
+"""Reads for the scheduling pages, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Max, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from contributors.models import CareerStage, Contributor, Publication
+from stories.models import Status as StoryStatus
+
+from .forms import POSTS
+from .models import BERLIN, CalendarEvent, EventKind, Post, PostingSlot, PostStatus
+from .services import blackout_on, next_free_slot
+
+# The colours of post states in the calendar (text stays readable on each).
+STATE_COLOURS = {
+    PostStatus.UNSCHEDULED: "#6c757d",
+    PostStatus.SCHEDULED: "#0d6efd",
+    PostStatus.PUBLISHING: "#6f42c1",
+    PostStatus.PUBLISHED: "#198754",
+    PostStatus.FAILED: "#dc3545",
+    PostStatus.NEEDS_ATTENTION: "#b35c00",
+}
+KIND_COLOURS = {
+    EventKind.BLACKOUT: "#343a40",
+    EventKind.RESULT_RELEASE: "#0f766e",
+    EventKind.PUBLICATION: "#0f766e",
+    EventKind.TRAINING: "#7c3aed",
+    EventKind.DEADLINE: "#9a3412",
+}
+LEAD_DAYS = 90
+# The calendar page lists at most this many posts under each heading; the calendar shows all.
+PAGE_LIST_SIZE = 25
+# Stories that still count as "someone is on it".
+LIVE_STORY_STATUSES = [
+    s for s in StoryStatus.values if s not in (StoryStatus.WITHDRAWN, StoryStatus.REJECTED)
+]
+
+
+def thumbnail_url(post: Post) -> str:
+    for image in post.story.ordered_images():
+        if image.rendition:
+            return reverse("stories:image_rendition", kwargs={"pk": post.story_id, "image_id": image.pk})
+    return ""
+
+
+def _posts(objective: str = "") -> Any:
+    posts = Post.objects.with_calendar_data()
+    if objective:
+        posts = posts.filter(story__objective=objective)
+    return posts
+
+
+def unscheduled_posts(*, objective: str = "") -> list[Post]:
+    return list(
+        _posts(objective).filter(status=PostStatus.UNSCHEDULED).order_by("created_at", "pk")[:PAGE_LIST_SIZE]
+    )
+
+
+def upcoming_posts(*, objective: str = "", days: int = 60) -> list[Post]:
+    now = timezone.now()
+    return list(
+        _posts(objective)
+        .filter(scheduled_at__gte=now, scheduled_at__lt=now + timedelta(days=days))
+        .order_by("scheduled_at", "pk")[:PAGE_LIST_SIZE]
+    )
+
+
+def calendar_items(
+    *, start: datetime, end: datetime, kind: str = "", objective: str = ""
+) -> list[dict[str, Any]]:
+    """Posts and events between start and end, as FullCalendar reads them: two queries for
+    posts (with their photos) and two for events, however many there are."""
+    items: list[dict[str, Any]] = []
+    if kind in ("", POSTS):
+        posts = _posts(objective).filter(scheduled_at__gte=start, scheduled_at__lt=end)
+        for post in posts:
+            movable = post.status in (PostStatus.SCHEDULED, PostStatus.FAILED, PostStatus.NEEDS_ATTENTION)
+            items.append(
+                {
+                    "id": f"post-{post.pk}",
+                    "title": post.story.title,
+                    "start": post.scheduled_at.isoformat() if post.scheduled_at else None,
+                    "color": STATE_COLOURS[PostStatus(post.status)],
+                    "className": f"post-event post-{post.status}",
+                    "editable": movable,
+                    "url": post.get_absolute_url(),
+                    "extendedProps": {
+                        "type": "post",
+                        "status": post.status,
+                        "statusLabel": str(post.get_status_display()),
+                        "objective": post.story.objective,
+                        "thumbnail": thumbnail_url(post),
+                        "moveUrl": reverse("scheduling:post_move", args=[post.pk]),
+                    },
+                }
+            )
+    if kind != POSTS and not (objective and not kind):
+        events = CalendarEvent.objects.overlapping(start, end).select_related("publication")
+        if kind:
+            events = events.filter(kind=kind)
+        for event in events:
+            item: dict[str, Any] = {
+                "id": f"event-{event.pk}",
+                "title": event.title,
+                "allDay": event.all_day,
+                "color": KIND_COLOURS.get(EventKind(event.kind), "#495057"),
+                "className": f"calendar-event event-{event.kind}",
+                "editable": False,
+                "extendedProps": {
+                    "type": "event",
+                    "kind": event.kind,
+                    "kindLabel": str(event.get_kind_display()),
+                },
+            }
+            if event.all_day:
+                days = event.local_days
+                item["start"] = days[0].isoformat()
+                item["end"] = (days[-1] + timedelta(days=1)).isoformat()
+            else:
+                item["start"] = event.start.isoformat()
+                item["end"] = event.end.isoformat()
+            items.append(item)
+    return items
+
+
+def leads(*, now: datetime | None = None) -> dict[str, Any]:
+    """Fresh results nobody tells yet; who has not been featured (for long); coverage by stage."""
+    now = now or timezone.now()
+    covered = Q(stories__status__in=LIVE_STORY_STATUSES)
+    results = list(
+        Publication.objects.filter(public_from__gte=now - timedelta(days=LEAD_DAYS), public_from__lte=now)
+        .annotate(story_count=Count("stories", filter=covered))
+        .filter(story_count=0)
+        .prefetch_related(Prefetch("contributors", queryset=Contributor.objects.select_related("user")))
+        .order_by("-public_from", "pk")
+    )
+    featured = Q(stories__post__status=PostStatus.PUBLISHED)
+    people = list(
+        Contributor.objects.filter(user__is_active=True)
+        .select_related("user")
+        .annotate(last_featured=Max("stories__post__scheduled_at", filter=featured))
+        .order_by("last_featured", "display_name", "pk")
+    )
+    since = now - timedelta(days=365)
+    stage_rows = (
+        Contributor.objects.filter(user__is_active=True)
+        .values("career_stage")
+        .annotate(
+            people=Count("pk", distinct=True),
+            featured=Count(
+                "pk",
+                distinct=True,
+                filter=Q(stories__post__status=PostStatus.PUBLISHED, stories__post__scheduled_at__gte=since),
+            ),
+        )
+    )
+    by_stage = {row["career_stage"]: row for row in stage_rows}
+    coverage = [
+        {
+            "stage": label,
+            "people": by_stage.get(value, {}).get("people", 0),
+            "featured": by_stage.get(value, {}).get("featured", 0),
+        }
+        for value, label in CareerStage.choices
+    ]
+    never = [person for person in people if person.last_featured is None]
+    long_ago = [person for person in people if person.last_featured and person.last_featured < since][:20]
+    return {
+        "results": results,
+        "never_featured": never,
+        "long_ago": long_ago,
+        "coverage": coverage,
+        "days": LEAD_DAYS,
+    }
+
+
+def training_records() -> dict[str, Any]:
+    people = list(
+        Contributor.objects.filter(user__is_active=True)
+        .select_related("user")
+        .annotate(
+            trainings=Count("trainings_attended", filter=Q(trainings_attended__kind=EventKind.TRAINING)),
+            last_training=Max(
+                "trainings_attended__start", filter=Q(trainings_attended__kind=EventKind.TRAINING)
+            ),
+        )
+        .order_by("display_name", "pk")
+    )
+    return {
+        "trained": [person for person in people if person.trainings],
+        "untrained": [person for person in people if not person.trainings],
+    }
+
+
+def next_two_weeks(*, now: datetime | None = None) -> dict[str, Any]:
+    """The team's start page: posts, free slots and events of the next 14 days."""
+    now = now or timezone.now()
+    end = now + timedelta(days=14)
+    posts = list(Post.objects.with_calendar_data().filter(scheduled_at__gte=now, scheduled_at__lt=end))
+    events = list(CalendarEvent.objects.overlapping(now, end))
+    blackouts = [event for event in events if event.kind == EventKind.BLACKOUT]
+    slots = list(PostingSlot.objects.filter(active=True))
+    taken = {post.scheduled_at for post in posts}
+    free = []
+    day = timezone.localtime(now, BERLIN).date()
+    while datetime.combine(day, datetime.min.time(), tzinfo=BERLIN) < end:
+        if blackout_on(day, blackouts) is None:
+            for slot in sorted(slots, key=lambda s: s.time):
+                when = slot.on(day)
+                if slot.weekday == day.weekday() and now < when < end and when not in taken:
+                    free.append(when)
+        day += timedelta(days=1)
+    return {"agenda_posts": posts, "agenda_events": events, "agenda_free_slots": free}
+
+
+__all__ = ["calendar_items", "leads", "next_free_slot", "next_two_weeks", "training_records"]
