@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contributors.testing import LOGIN, OK, ROLES, Access, everyone, team_only
+from contributors.testing import LOGIN, OK, ROLES, Access, Effect, Visit, everyone, team_only
 
 
 def _post_kwargs(people: dict[str, Any]) -> dict[str, int]:
@@ -18,6 +18,11 @@ def _post_kwargs(people: dict[str, Any]) -> dict[str, int]:
 
 
 def _post_action_kwargs(people: dict[str, Any]) -> dict[str, Any]:
+    from scheduling.models import PostingSlot
+
+    # A free slot every day, so that "next free slot" has one to offer to every role.
+    for weekday in range(7):
+        PostingSlot.objects.get_or_create(weekday=weekday, time="12:00")
     return {**_post_kwargs(people), "action": "schedule_next_free"}
 
 
@@ -35,22 +40,86 @@ def _invite_data(people: dict[str, Any]) -> dict[str, Any]:
     return {"publication": publication.pk, "contributor": people["contributor"].contributor.pk}
 
 
+def _post(visit: Visit) -> Any:
+    from scheduling.models import Post
+
+    return Post.objects.get(pk=visit.kwargs["pk"])
+
+
+def _scheduled(visit: Visit) -> bool:
+    return _post(visit).status == "scheduled"
+
+
+def _moved(visit: Visit) -> bool:
+    from datetime import UTC, datetime
+
+    return _post(visit).scheduled_at == datetime(2030, 1, 8, 16, 0, tzinfo=UTC)
+
+
+def _feed_of_user(people: dict[str, Any]) -> dict[str, Any]:
+    from scheduling.models import CalendarFeed
+
+    # Every person starts with an address, so that a reset is a change of it.
+    for user in people.values():
+        CalendarFeed.objects.get_or_create(user=user, defaults={"token": f"old-{user.pk}"})
+    return {}
+
+
+def _feed_is_new(visit: Visit) -> bool:
+    from scheduling.models import CalendarFeed
+
+    return CalendarFeed.objects.filter(user=visit.user).exclude(token__startswith="old-").exists()
+
+
+def _invited(visit: Visit) -> bool:
+    """The invitation is confirmed to the team member (its e-mail goes out after commit)."""
+    from django.contrib.messages import SUCCESS
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    cookie = visit.response.cookies.get("messages")
+    if cookie is None or not cookie.value:
+        return False
+    messages = CookieStorage(HttpRequest())._decode(cookie.value) or []
+    return any(message.level == SUCCESS and "invited" in str(message) for message in messages)
+
+
 ACCESS = [
     Access("scheduling:calendar", expect=team_only()),
-    Access("scheduling:calendar_events", expect=team_only()),
+    Access("scheduling:calendar_events", answer="application/json", expect=team_only()),
     Access("scheduling:post", kwargs=_post_kwargs, expect=team_only()),
-    Access("scheduling:post_action", kwargs=_post_action_kwargs, method="post", expect=team_only()),
+    Access(
+        "scheduling:post_action",
+        kwargs=_post_action_kwargs,
+        method="post",
+        effect=Effect("the post scheduled in the next free slot", _scheduled),
+        expect=team_only(),
+    ),
     Access(
         "scheduling:post_move",
         kwargs=_post_kwargs,
         method="post",
         data={"start": "2030-01-08T17:00:00+01:00"},
+        answer="application/json",
+        effect=Effect("the post moved to the day it was dragged to", _moved),
         expect=team_only(),
     ),
-    Access("scheduling:feed", kwargs=_feed_kwargs, expect=everyone(OK, anonymous=OK)),
-    Access("scheduling:feed_reset", method="post", expect=everyone()),
+    Access("scheduling:feed", kwargs=_feed_kwargs, answer="text/calendar", expect=everyone(OK, anonymous=OK)),
+    Access(
+        "scheduling:feed_reset",
+        kwargs=_feed_of_user,
+        method="post",
+        effect=Effect("a new calendar address", _feed_is_new),
+        expect=everyone(),
+    ),
     Access("scheduling:leads", expect=team_only()),
-    Access("scheduling:lead_invite", method="post", data=_invite_data, expect=team_only()),
+    Access(
+        "scheduling:lead_invite",
+        method="post",
+        data=_invite_data,
+        effect=Effect("the author invited to tell the story", _invited),
+        expect=team_only(),
+    ),
     Access("scheduling:training", expect=team_only()),
     # The admin's .ics import: the admin site sends everyone but staff to its own login.
     Access(
