@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contributors', '0003_contributor_inspire_id_contributor_orcid'),
-        ('contributors', '0003_outgoing_email'),
+        ("contributors", "0003_contributor_inspire_id_contributor_orcid"),
+        ("contributors", "0003_outgoing_email"),
     ]
 
-    operations = [
-    ]
+    operations = []
