@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from contributors.models import CareerStage
 from contributors.tests.factories import PublicationFactory, contributor_user
 from scheduling import services
+from scheduling.emails import publication_reference
 from scheduling.models import BERLIN, CalendarEvent, EventKind, Post, PostStatus
 from scheduling.tests.factories import approved_post, blackout, slot
 from stories.models import Objective
@@ -188,6 +190,15 @@ def test_leads_show_fresh_results_without_a_story_and_who_was_never_featured(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [author.user.email]
     assert "/stories/new/?title=A+fresh+result" in mail.outbox[0].body
+    # The link opens the story form with the result filled in, for the author to go on from.
+    link = re.search(r"/stories/new/\?\S+", mail.outbox[0].body)
+    assert link is not None
+    author_client = Client()
+    author_client.force_login(author.user)
+    form = author_client.get(link.group(0)).content.decode()
+    assert 'value="A fresh result"' in form
+    assert f'value="{publication_reference(fresh)}"' in form
+    assert '<option value="science" selected>' in form
     # Someone who is not an author of that result cannot be invited to it.
     assert (
         client.post(

@@ -225,12 +225,23 @@ def _with_version(data: QueryDict, version: int) -> QueryDict:
 
 
 @login_required
+def _prefilled(request: HttpRequest) -> dict[str, str]:
+    """What a link to the form may fill in (an invitation to tell a story about a result names
+    its title, reference and objective); the person still sees and may change all of it."""
+    fields = {"title": 200, "result_reference": 200, "objective": 20}
+    return {
+        name: request.GET[name][:length]
+        for name, length in fields.items()
+        if isinstance(request.GET.get(name), str) and request.GET[name].strip()
+    }
+
+
 def story_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_form(
             request,
             story=None,
-            form=StoryForm(user=request.user),
+            form=StoryForm(user=request.user, initial=_prefilled(request)),
             photos_form=PhotosForm(),
             image_forms=[],
         )
