@@ -19,6 +19,10 @@ app.conf.beat_schedule = {
         "task": "stories.tasks.resend_waiting_notices",
         "schedule": crontab(minute="*/5"),
     },
+    "requeue-waiting-emails": {
+        "task": "contributors.tasks.requeue_waiting_emails",
+        "schedule": crontab(minute="*/10"),
+    },
     "erase-expired-contacts": {
         "task": "stories.tasks.erase_expired_contacts",
         "schedule": crontab(hour=3, minute=30),

@@ -100,3 +100,24 @@ def send_queued_email(*, email_id: int) -> bool:
     )
     logger.info("E-mail %s (%s) sent", row.pk, row.purpose)
     return True
+
+
+def requeue_waiting_emails(*, now: object = None) -> int:
+    """Queue again every unsent e-mail whose message may have been lost (a broker restart, a
+    worker killed while holding it): queued longer ago than the longest retry delay, not claimed
+    by a worker now, with attempts left. The claim in `send_queued_email` keeps each sent once."""
+    moment = now or timezone.now()
+    waiting = list(
+        OutgoingEmail.objects.filter(
+            sent_at__isnull=True,
+            attempts__lt=settings.EMAIL_MAX_ATTEMPTS,
+            created_at__lt=moment - timedelta(seconds=max(settings.EMAIL_RETRY_DELAYS) + 60),  # type: ignore[operator]
+        )
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=moment))
+        .values_list("pk", flat=True)
+    )
+    from .tasks import send_queued_email  # tasks import this module
+
+    for email_id in waiting:
+        transaction.on_commit(partial(send_queued_email.delay, email_id))
+    return len(waiting)

@@ -29,3 +29,8 @@ def send_queued_email(self: Any, email_id: int) -> bool:
             return False
         # Short delays only: a message held past the broker's visibility timeout comes back twice.
         raise self.retry(exc=error, countdown=retry_delay(self.request.retries), max_retries=None) from error
+
+
+@shared_task(soft_time_limit=120, time_limit=150)
+def requeue_waiting_emails() -> int:
+    return mail.requeue_waiting_emails()
