@@ -287,7 +287,7 @@ STORY_STATES = ("draft", "submitted", "in_review", "changes_requested", "resubmi
 
 @pytest.mark.parametrize("status", STORY_STATES)
 def test_a_story_page_reads_well_in_every_state(status: str, people: dict[str, Any]) -> None:
-    from stories.models import can_edit
+    from stories.permissions import can_edit
     from stories.tests.factories import PersonShownFactory, story_in
 
     story = story_in(status, author=people["contributor"].contributor, reviewer=people["outreach"])

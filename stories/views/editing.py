@@ -224,7 +224,6 @@ def _with_version(data: QueryDict, version: int) -> QueryDict:
     return data
 
 
-@login_required
 def _prefilled(request: HttpRequest) -> dict[str, str]:
     """What a link to the form may fill in (an invitation to tell a story about a result names
     its title, reference and objective); the person still sees and may change all of it."""
@@ -236,6 +235,7 @@ def _prefilled(request: HttpRequest) -> dict[str, str]:
     }
 
 
+@login_required
 def story_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_form(
