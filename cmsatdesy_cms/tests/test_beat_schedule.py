@@ -18,3 +18,9 @@ def test_the_sweep_for_missed_posts_runs_from_the_beat_schedule() -> None:
     entry = app.conf.beat_schedule["create-missing-posts"]
     assert entry["task"] == "scheduling.tasks.create_missing_posts"
     assert entry["schedule"] <= 15 * 60
+
+
+def test_due_posts_are_claimed_every_minute_from_the_beat_schedule() -> None:
+    entry = app.conf.beat_schedule["publish-due-posts"]
+    assert entry["task"] == "scheduling.tasks.publish_due_posts"
+    assert entry["schedule"] <= 60
