@@ -218,3 +218,52 @@ def test_the_token_never_appears_in_the_attempt_log(
     for step in post.publish_steps.all():
         assert DEMO_TOKEN not in step.detail
     assert graph_emulator.tokens_in_urls() == []
+
+
+def test_the_story_page_and_the_post_page_show_why_a_post_failed_and_its_calls(
+    demo_account: Any, publish_settings: Any, public_media: Any, graph_emulator: Any, people: Any
+) -> None:
+    from django.test import Client
+
+    post = due_post(public_media, author=people["contributor"].contributor)
+    graph_emulator.add_fault("error", match="/media$", method="POST", code=36004, subcode=2207010, count=5)
+    post = publish_until_settled(post)
+    author = Client()
+    author.force_login(people["contributor"])
+    story_page = author.get(f"/stories/{post.story_id}/").content.decode()
+    assert "Failed" in story_page
+    assert "The caption is too long: at most 2,200 characters. Shorten it." in story_page
+    team = Client()
+    team.force_login(people["outreach"])
+    team.cookies["django_language"] = "de"
+    post_page = team.get(post.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Aufrufe an Instagram" in post_page
+    assert "create_container" in post_page
+    [step] = post.publish_steps.filter(outcome="error")[:1]
+    assert step.fbtrace_id and step.fbtrace_id in post_page
+
+
+def test_the_story_page_links_a_published_post_on_instagram(
+    demo_account: Any, publish_settings: Any, public_media: Any, graph_emulator: Any, people: Any
+) -> None:
+    from django.test import Client
+
+    post = publish_until_settled(due_post(public_media, author=people["contributor"].contributor))
+    author = Client()
+    author.force_login(people["contributor"])
+    story_page = author.get(f"/stories/{post.story_id}/").content.decode()
+    assert "Published" in story_page
+    assert f'href="{post.permalink}"' in story_page
+
+
+def test_a_refused_publish_is_checked_against_the_container_then_fails_with_what_to_do(
+    demo_account: Any, publish_settings: Any, public_media: Any, graph_emulator: Any
+) -> None:
+    post = due_post(public_media)
+    graph_emulator.add_fault("error", match="media_publish", code=4, subcode=2207051)
+    post = publish_until_settled(post)
+    assert post.status == PostStatus.FAILED
+    assert "suspected spam" in post.reason
+    assert len(_publish_calls(graph_emulator)) == 1
+    calls = [step.call for step in post.publish_steps.all()]
+    assert calls[calls.index("media_publish") + 1] == "read_status"  # looked before concluding
