@@ -138,3 +138,19 @@ def tell_team_publishing_problem(*, post_id: int) -> int:
         status=post.get_status_display(),
         reason=post.reason,
     )
+
+
+def tell_team_publishing_paused(*, post_id: int) -> int:
+    """The team, once per pause: Instagram refuses the token, so no post goes out until it is fixed."""
+    post = Post.objects.select_related("story").get(pk=post_id)
+    return _send(
+        _team(),
+        subject=gettext_noop("Publishing paused: the Instagram connection needs an admin"),
+        intro=gettext_noop(
+            "Instagram refused the app's access while publishing “%(title)s”. No post goes out until an "
+            "admin connects Instagram again; scheduled posts wait and go out afterwards."
+        ),
+        link=f"{settings.PUBLIC_BASE_URL}/admin/instagram/",
+        link_label=gettext_noop("Connect Instagram again:"),
+        title=post.story.title,
+    )

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
@@ -51,6 +52,11 @@ NOT_YET_VISIBLE_CODE, NOT_YET_VISIBLE_SUBCODE = 100, 33
 DOWNLOAD_FAILED_SUBCODE = 2207052
 # How far before the publish attempt a found media's timestamp may lie (clocks differ).
 MATCH_SLACK = timedelta(minutes=5)
+
+
+# Set while the Instagram token is refused: every post waits instead of failing one after another.
+PAUSED_KEY = "scheduling:publishing-paused"
+TOLD_KEY = "scheduling:publishing-paused-told"  # one notice a day, until a post goes out again
 
 
 class LeaseLost(Exception):
@@ -128,6 +134,10 @@ def advance_publication(*, post_id: int, wake: Wake = _no_wake, max_steps: int =
             return "lost"
         try:
             _save(post, token, lease_until=timezone.now() + _lease())
+            paused = cache.get(PAUSED_KEY)
+            if paused:
+                _wait(post, token, settings.PUBLISH_BACKOFF_MAX_SECONDS, wake, reason=paused)
+                return "waiting"
             if client is None:
                 account = active_account()
                 if account is None or not account.has_token:
@@ -348,6 +358,12 @@ def _after_error(post: Post, token: str, error: GraphAPIError) -> float | None:
     logger.info("Publishing post %s: %r", post.pk, error)
     learning = bool(post.container_id) and post.publish_tried_for == post.container_id
     if error.kind == ErrorKind.TOKEN_INVALID:
+        # Pause all publishing until the connection works again; the team is told once.
+        cache.set(PAUSED_KEY, error.fix_hint(), timeout=settings.PUBLISH_BACKOFF_MAX_SECONDS)
+        if cache.add(TOLD_KEY, True, timeout=24 * 3600):
+            from . import tasks
+
+            transaction.on_commit(functools.partial(tasks.tell_team_publishing_paused.delay, post.pk))
         _save(post, token, reason=error.fix_hint())
         return float(settings.PUBLISH_BACKOFF_MAX_SECONDS)
     if error.kind == ErrorKind.NEW_CONTAINER_NEEDED and not learning:
@@ -397,5 +413,7 @@ def _settle(post: Post, token: str, status: str, **fields: Any) -> float | None:
         from . import tasks  # tasks import this module; the other way round only when needed
 
         task = tasks.tell_story_live if status == PostStatus.PUBLISHED else tasks.tell_team_publishing_problem
+        if status == PostStatus.PUBLISHED:
+            cache.delete(TOLD_KEY)
         transaction.on_commit(functools.partial(task.delay, post.pk))
     return None

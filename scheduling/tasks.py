@@ -52,3 +52,8 @@ def tell_story_live(post_id: int) -> int:
 @shared_task(soft_time_limit=60, time_limit=90)
 def tell_team_publishing_problem(post_id: int) -> int:
     return emails.tell_team_publishing_problem(post_id=post_id)
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def tell_team_publishing_paused(post_id: int) -> int:
+    return emails.tell_team_publishing_paused(post_id=post_id)

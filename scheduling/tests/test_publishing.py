@@ -195,16 +195,33 @@ def test_a_used_up_publishing_limit_defers_with_a_visible_reason(
     assert len(graph_emulator.calls()) == before
 
 
-def test_an_expired_token_pauses_the_post_with_a_message_for_admins(
-    demo_account: Any, publish_settings: Any, public_media: Any, graph_emulator: Any
+def test_an_expired_token_pauses_all_publishing_with_one_message_to_the_team(
+    demo_account: Any,
+    publish_settings: Any,
+    public_media: Any,
+    graph_emulator: Any,
+    people: Any,
+    eager_tasks: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    post = due_post(public_media)
+    from django.core.cache import cache
+
+    cache.delete_many([publishing.PAUSED_KEY, publishing.TOLD_KEY])
+    posts = [due_post(public_media) for _ in range(3)]
     graph_emulator.add_fault("token_expired", count=None)
-    publish_until_settled(post, rounds=3)
-    post.refresh_from_db()
-    assert post.status == PostStatus.PUBLISHING
-    assert "connect Instagram again" in post.reason
-    assert _ours(graph_emulator, post) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        for post in posts:
+            publish_until_settled(post, rounds=2)
+    for post in posts:
+        post.refresh_from_db()
+        assert post.status == PostStatus.PUBLISHING
+        assert "connect Instagram again" in post.reason
+    assert len(graph_emulator.calls()) == 1  # the first refusal paused the others
+    paused = [message for message in mail.outbox if "Publishing paused" in message.subject]
+    recipients = [message.to[0] for message in paused]
+    assert people["outreach"].email in recipients
+    assert len(recipients) == len(set(recipients))  # one notice each, not one per post
+    cache.delete_many([publishing.PAUSED_KEY, publishing.TOLD_KEY])
 
 
 def test_the_token_never_appears_in_the_attempt_log(
