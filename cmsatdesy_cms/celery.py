@@ -15,6 +15,10 @@ app.autodiscover_tasks()
 # them; the README's table of periodic work must list exactly these entries
 # (cmsatdesy_cms/tests/test_beat_schedule.py compares them).
 app.conf.beat_schedule = {
+    "publish-due-posts": {
+        "task": "scheduling.tasks.publish_due_posts",
+        "schedule": crontab(minute="*/1"),
+    },
     "resend-waiting-notices": {
         "task": "stories.tasks.resend_waiting_notices",
         "schedule": crontab(minute="*/5"),

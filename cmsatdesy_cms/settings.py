@@ -359,6 +359,18 @@ if not 0 < NOTICE_RETRY_BASE_DELAY <= NOTICE_RETRY_MAX_DELAY <= 600 or NOTICE_MA
     )
 # "Next free slot" keeps at least this many hours between two posts.
 POST_MIN_SPACING_HOURS = env.int("POST_MIN_SPACING_HOURS", default=20)
+# Publishing (scheduling.publishing): a worker holds a post for this long per step; a post whose
+# lease ran out is taken over by the next sweep (its worker died).
+PUBLISH_LEASE_SECONDS = env.int("PUBLISH_LEASE_SECONDS", default=120)
+# How often an image container's status is read while Instagram processes it.
+PUBLISH_POLL_SECONDS = env.int("PUBLISH_POLL_SECONDS", default=5)
+# Transient errors: exponential backoff from the first delay up to the cap, with jitter, for at most
+# the window; the next attempt's time is stored on the post and the sweep picks it up.
+PUBLISH_BACKOFF_SECONDS = env.int("PUBLISH_BACKOFF_SECONDS", default=30)
+PUBLISH_BACKOFF_MAX_SECONDS = env.int("PUBLISH_BACKOFF_MAX_SECONDS", default=600)
+PUBLISH_RETRY_WINDOW_SECONDS = env.int("PUBLISH_RETRY_WINDOW_SECONDS", default=7200)
+# How many fresh containers one post may use (an image download can fail once, 2207052).
+PUBLISH_MAX_CONTAINERS = env.int("PUBLISH_MAX_CONTAINERS", default=3)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A story has at most 10 photos; a request with many more is refused (413) before it is read.

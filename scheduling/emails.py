@@ -108,3 +108,49 @@ def invite_to_tell(*, publication_id: int, contributor_id: int, actor_id: int) -
 
 def publication_reference(publication: Publication) -> str:
     return publication.cms_id or publication.arxiv_id or publication.doi
+
+
+def tell_story_live(*, post_id: int) -> int:
+    """The author and co-authors: the story is on Instagram, with its link."""
+    post = Post.objects.select_related("story__author__user").get(pk=post_id)
+    story = post.story
+    people = [story.author.user, *(c.user for c in story.co_authors.select_related("user"))]
+    return _send(
+        people,
+        subject=gettext_noop("Your story is live: %(title)s"),
+        intro=gettext_noop("Your story “%(title)s” is now on Instagram."),
+        link=post.permalink or f"{settings.PUBLIC_BASE_URL}{story.get_absolute_url()}",
+        link_label=gettext_noop("See it on Instagram:"),
+        title=story.title,
+    )
+
+
+def tell_team_publishing_problem(*, post_id: int) -> int:
+    """The team: a post failed or needs attention, and why."""
+    post = Post.objects.select_related("story").get(pk=post_id)
+    return _send(
+        _team(),
+        subject=gettext_noop("Not published: %(title)s"),
+        intro=gettext_noop("The post “%(title)s” is “%(status)s”: %(reason)s"),
+        link=f"{settings.PUBLIC_BASE_URL}{post.get_absolute_url()}",
+        link_label=gettext_noop("Open the post:"),
+        title=post.story.title,
+        status=post.get_status_display(),
+        reason=post.reason,
+    )
+
+
+def tell_team_publishing_paused(*, post_id: int) -> int:
+    """The team, once per pause: Instagram refuses the token, so no post goes out until it is fixed."""
+    post = Post.objects.select_related("story").get(pk=post_id)
+    return _send(
+        _team(),
+        subject=gettext_noop("Publishing paused: the Instagram connection needs an admin"),
+        intro=gettext_noop(
+            "Instagram refused the app's access while publishing “%(title)s”. No post goes out until an "
+            "admin connects Instagram again; scheduled posts wait and go out afterwards."
+        ),
+        link=f"{settings.PUBLIC_BASE_URL}/admin/instagram/",
+        link_label=gettext_noop("Connect Instagram again:"),
+        title=post.story.title,
+    )

@@ -221,6 +221,20 @@ class Post(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     status_changed_at = models.DateTimeField(_("state since"), default=timezone.now)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Publishing: what has been stored so far, so that whoever holds the lease next carries on.
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True, db_index=True)
+    lease_token = models.CharField(_("lease token"), max_length=32, blank=True, editable=False)
+    child_container_ids = models.JSONField(_("carousel item containers"), default=list, blank=True)
+    container_id = models.CharField(_("container"), max_length=64, blank=True)
+    publish_tried_for = models.CharField(
+        _("publish attempted for container"), max_length=64, blank=True, editable=False
+    )
+    publishing_since = models.DateTimeField(_("publishing since"), null=True, blank=True)
+    retries = models.PositiveIntegerField(_("retries"), default=0)
+    media_id = models.CharField(_("Instagram media id"), max_length=64, blank=True)
+    permalink = models.URLField(_("link on Instagram"), max_length=500, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
 
     objects = PostQuerySet.as_manager()
 
@@ -295,6 +309,37 @@ class PostTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post}: {self.from_status} → {self.to_status}"
+
+
+class PublishStep(models.Model):
+    """One call to Instagram while publishing: written before the call, completed after it,
+    so a crash at any point leaves a record a person and the recovery sweep can read."""
+
+    class Outcome(models.TextChoices):
+        STARTED = "started", _("Started, no answer yet")
+        OK = "ok", _("Succeeded")
+        ERROR = "error", _("Failed")
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="publish_steps", verbose_name=_("post")
+    )
+    call = models.CharField(_("call"), max_length=40)
+    container_id = models.CharField(_("container"), max_length=64, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.STARTED)
+    detail = models.TextField(_("detail"), blank=True)
+    error_kind = models.CharField(_("kind of error"), max_length=30, blank=True)
+    hint = models.TextField(_("what to do"), blank=True)
+    fbtrace_id = models.CharField(_("fbtrace_id"), max_length=100, blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("publishing step")
+        verbose_name_plural = _("publishing steps")
+        ordering = ("started_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.call} {self.container_id} {self.outcome}"
 
 
 def new_feed_token() -> str:

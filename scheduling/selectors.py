@@ -93,6 +93,7 @@ def calendar_items(
                         "type": "post",
                         "status": post.status,
                         "statusLabel": str(post.get_status_display()),
+                        "reason": post.reason,
                         "objective": post.story.objective,
                         "thumbnail": thumbnail_url(post),
                         "moveUrl": reverse("scheduling:post_move", args=[post.pk]),

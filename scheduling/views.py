@@ -111,6 +111,7 @@ def _render_post(request: HttpRequest, post: Post, form: PostActionForm, status:
             "actions": actions_for(request.user, post.status),
             "next_free": services.next_free_slot(post=post),
             "transitions": post.transitions.select_related("actor").order_by("-created_at", "-pk"),
+            "steps": post.publish_steps.order_by("-started_at", "-pk")[:50],
         },
         status=status,
     )

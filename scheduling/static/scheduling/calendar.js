@@ -38,8 +38,9 @@
     if (label) {
       var hidden = document.createElement("span");
       hidden.className = "visually-hidden";
-      hidden.textContent = " (" + label + ")";
+      hidden.textContent = " (" + label + (props.reason ? ": " + props.reason : "") + ")";
       wrapper.appendChild(hidden);
+      if (props.reason) { wrapper.title = label + ": " + props.reason; }
     }
     return { domNodes: [wrapper] };
   }
