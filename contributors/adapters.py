@@ -51,25 +51,12 @@ class InstitutionSocialAccountAdapter(DefaultSocialAccountAdapter):
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
-    """allauth logs in with ``login=`` or ``email=``; axes must count one account as one name,
-    whether the person typed the username or the address, in any case."""
-    from django.contrib.auth import get_user_model
+    """allauth logs in with ``login=`` or ``email=``; axes counts failures under the account the
+    login names (see `contributors.login`), however it was typed."""
+    from .login import credentials_login, lockout_name
 
-    for source in (credentials or {}, request.POST if request is not None else {}):
-        for key in ("login", "email", "username"):
-            value = str(source.get(key) or "").strip().lower()
-            if not value:
-                continue
-            if "@" in value:
-                username = (
-                    get_user_model()
-                    .objects.filter(email__iexact=value)
-                    .values_list("username", flat=True)
-                    .first()
-                )
-                return (username or value).lower()
-            return value
-    return None
+    value = credentials_login(request, credentials)
+    return lockout_name(value) if value else None
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -112,3 +112,23 @@ def test_a_crash_in_a_view_shows_the_500_page(settings: Any) -> None:
 
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_too_many_query_parameters_are_a_413_with_debug_on_or_off(settings: Any, debug: bool) -> None:
+    settings.DEBUG = debug
+    query = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+
+    response = Client(raise_request_exception=False).get("/accounts/login/?" + query)
+
+    assert_site_page(response, 413, "Too much at once")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_too_many_posted_fields_are_a_413_with_debug_on_or_off(settings: Any, debug: bool) -> None:
+    settings.DEBUG = debug
+    fields = {f"f{n}": "1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+
+    response = Client(raise_request_exception=False).post("/accounts/login/", fields)
+
+    assert_site_page(response, 413, "Too much at once")

@@ -77,3 +77,90 @@ def test_behind_a_proxy_the_lock_holds_the_attacker_not_everyone_behind_it(setti
     assert attempt_through_proxy("anna", PASSWORD, "203.0.113.7").status_code == 429
     # Anna herself, through the same proxy from her own address, still gets in.
     assert attempt_through_proxy("anna", PASSWORD, "192.0.2.44").status_code == 302
+
+
+# --- Every address of an account counts towards that account's lock -------------------------
+
+
+def _second_address(user, email: str, *, verified: bool):
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.create(user=user, email=email, verified=verified, primary=False)
+
+
+def _answer(response) -> tuple[int, str, str]:
+    """What a person (or an attacker) can read from a login answer: status, where it leads, and
+    the page with its per-request CSRF token blanked."""
+    import re
+
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return response.status_code, response.get("Location", ""), body
+
+
+def test_an_unconfirmed_second_address_answers_a_right_password_as_a_wrong_one() -> None:
+    anna = contributor_user(username="anna")
+    _second_address(anna, "anna@cern.ch", verified=False)
+
+    right = attempt("anna@cern.ch", PASSWORD, "10.0.0.1")
+    wrong = attempt("anna@cern.ch", "wrong-password", "10.0.0.1")
+
+    assert right.status_code == 200
+    assert _answer(right) == _answer(wrong)
+
+
+def test_a_locked_account_answers_the_same_through_a_second_address_whatever_the_password() -> None:
+    anna = contributor_user(username="anna")
+    _second_address(anna, "anna@cern.ch", verified=False)
+    for _ in range(5):
+        attempt("anna", "wrong-password", "10.0.0.1")
+
+    right = attempt("anna@cern.ch", PASSWORD, "10.0.0.1")
+    wrong = attempt("anna@cern.ch", "wrong-password", "10.0.0.1")
+    assert _answer(right) == _answer(wrong)
+    assert "_auth_user_id" not in Client(REMOTE_ADDR="10.0.0.1").session
+
+    # Once the address is confirmed it names the account, and the account is locked.
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(email="anna@cern.ch").update(verified=True)
+    assert attempt("anna@cern.ch", PASSWORD, "10.0.0.1").status_code == 429
+    assert attempt("ANNA@CERN.CH", "wrong-password", "10.0.0.1").status_code == 429
+
+
+def test_failures_through_a_confirmed_second_address_count_towards_the_same_lock() -> None:
+    anna = contributor_user(username="anna")
+    _second_address(anna, "anna@cern.ch", verified=True)
+    for login in ["anna", "anna@cern.ch", "Anna", "ANNA@cern.ch", "anna@desy.de"]:
+        attempt(login, "wrong-password", "10.0.0.1")
+
+    assert attempt("anna", PASSWORD, "10.0.0.1").status_code == 429
+    assert attempt("anna@cern.ch", PASSWORD, "10.0.0.1").status_code == 429
+
+
+def test_a_confirmed_second_address_logs_in_when_nothing_is_locked() -> None:
+    anna = contributor_user(username="anna")
+    _second_address(anna, "anna@cern.ch", verified=True)
+
+    assert attempt("anna@cern.ch", PASSWORD, "10.0.0.1").status_code == 302
+
+
+def test_an_address_on_several_accounts_names_none_of_them() -> None:
+    jonas = contributor_user(username="jonas")
+    mallory = contributor_user(username="mallory")
+    _second_address(jonas, "lab@cern.ch", verified=False)
+    _second_address(mallory, "lab@cern.ch", verified=False)
+
+    right = attempt("lab@cern.ch", PASSWORD, "10.0.0.1")
+    assert _answer(right) == _answer(attempt("lab@cern.ch", "wrong-password", "10.0.0.1"))
+
+
+def test_adding_someone_elses_address_locks_nobody_out() -> None:
+    contributor_user(username="anna")
+    mallory = contributor_user(username="mallory")
+    # Mallory adds Anna's future address and fails with it from Anna's office address.
+    _second_address(mallory, "anna.neu@desy.de", verified=False)
+    for _ in range(6):
+        attempt("anna.neu@desy.de", "wrong-password", "10.0.0.1")
+
+    assert attempt("anna", PASSWORD, "10.0.0.1").status_code == 302
+    assert attempt("mallory", PASSWORD, "10.0.0.1").status_code == 302
