@@ -61,6 +61,15 @@ def can_crop(user: Any, story: Story) -> bool:
     return roles_of(user).team and can_edit(user, story)
 
 
+def can_see_contacts(user: Any, story: Story) -> bool:
+    """E-mail and phone of the people shown: the story's authors, the outreach team and admins.
+
+    Everyone else who may open the story (science reviewers included) sees the name and that
+    consent is recorded, which is all they need.
+    """
+    return story.is_author(user) or roles_of(user).team
+
+
 def can_forget_people(user: Any) -> bool:
     """Erasing a person's name and contact at once: the team (admins included)."""
     return roles_of(user).team
