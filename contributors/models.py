@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -91,3 +94,7 @@ class Publication(models.Model):
     def __str__(self) -> str:
         ref = self.cms_id or self.arxiv_id or self.doi
         return f"{self.title} ({ref})" if ref else self.title
+
+    def is_public(self, at: datetime | None = None) -> bool:
+        """Nothing about a result goes out before its public date (none set: public)."""
+        return self.public_from is None or self.public_from <= (at or timezone.now())

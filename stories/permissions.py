@@ -22,7 +22,7 @@ def can_view(user: Any, story: Story) -> bool:
         return False
     if roles.team:
         return True
-    return roles.science and story.publication_id is not None
+    return roles.science and story.needs_science_signoff
 
 
 def can_edit(user: Any, story: Story) -> bool:
@@ -68,6 +68,22 @@ def can_see_contacts(user: Any, story: Story) -> bool:
     consent is recorded, which is all they need.
     """
     return story.is_author(user) or roles_of(user).team
+
+
+def can_see_result(user: Any, story: Story) -> bool:
+    """The title and details of the story's result: anyone who may open the story once the result
+    is public; before that only its group authors, the story's authors, science reviewers (who
+    check its physics), the outreach team and admins. Everyone else learns only that it is under
+    embargo, and until when."""
+    publication = story.publication
+    if publication is None or publication.is_public():
+        return True
+    roles = roles_of(user)
+    if not roles.authenticated:
+        return False
+    if story.is_author(user) or roles.team or roles.science:
+        return True
+    return publication.contributors.filter(user=user).exists()
 
 
 def can_forget_people(user: Any) -> bool:

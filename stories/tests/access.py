@@ -39,6 +39,27 @@ def _take_kwargs(people: dict[str, Any]) -> dict[str, Any]:
     return {"pk": _story(people).pk, "action": "start_review"}
 
 
+def _invitation_kwargs(people: dict[str, Any]) -> dict[str, int]:
+    """A story by someone else that names people["contributor"] as co-author (only invited)."""
+    from contributors.tests.factories import contributor_user
+    from stories.models import CoAuthorInvitation
+    from stories.tests.factories import complete_story
+
+    story = complete_story(author=contributor_user().contributor)
+    CoAuthorInvitation.objects.create(story=story, contributor=people["contributor"].contributor)
+    return {"pk": story.pk}
+
+
+# Only the invited person may answer an invitation; to everyone else it does not exist.
+INVITED_ONLY = {
+    "anonymous": LOGIN,
+    "contributor": OK,
+    "other_contributor": DENIED,
+    "outreach": DENIED,
+    "science": DENIED,
+    "admin": DENIED,
+}
+
 REVIEWERS = {
     "anonymous": LOGIN,
     "contributor": DENIED,
@@ -75,5 +96,7 @@ ACCESS = [
         expect=team_only(),
     ),
     Access("stories:consent_withdraw", kwargs=_person_kwargs, method="post", expect=owner_and_team()),
+    Access("stories:invitation_accept", kwargs=_invitation_kwargs, method="post", expect=INVITED_ONLY),
+    Access("stories:invitation_decline", kwargs=_invitation_kwargs, method="post", expect=INVITED_ONLY),
     Access("stories:review_queue", expect=REVIEWERS),
 ]
