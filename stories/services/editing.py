@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -16,7 +17,7 @@ from ..errors import EditConflict, InvalidInput, NotAllowed
 from ..models import CoAuthorInvitation, EventKind, Status, Story
 from ..permissions import can_edit
 from ..validators import parse_result_reference
-from .common import locked, now, record, sync
+from .common import check_hourly_limit, locked, now, record, sync
 from .notices import notify
 
 # Fields of a story that story_create and story_update accept besides the required ones.
@@ -143,6 +144,14 @@ def story_create(
 ) -> Story:
     """A new draft. `fields` may hold co_authors (invited), result_reference (linked to a publication),
     publication, preferred_from and preferred_until."""
+    check_hourly_limit(
+        author.user,
+        EventKind.CREATED,
+        settings.STORY_DRAFTS_PER_HOUR,
+        _(
+            "You have reached the limit of %(limit)d new stories per hour. Please start the next one in a while."
+        ),
+    )
     co_authors = fields.pop("co_authors", [])
     story = Story(author=author)
     cleaned = _clean_fields(
