@@ -249,6 +249,10 @@ def _pixel_guard() -> Iterator[None]:
 
 def _exif_orientation(im: Image.Image) -> int:
     try:
+        if im.format == "PNG":
+            # PNG's getexif() decodes all pixels to look for a late eXIf chunk: read the header's.
+            (exif := Image.Exif()).load(im.info.get("exif", b""))
+            return int(exif.get(0x0112, 1))
         return int(im.getexif().get(0x0112, 1))
     except _DAMAGED_FILE_ERRORS:  # a damaged EXIF block must not cost the photo
         return 1
