@@ -44,9 +44,8 @@ def next_steps(user: Any) -> dict[str, Any]:
         # Never one's own: nobody signs off the physics of their own story.
         steps["science"] = (
             Story.objects.visible_to(user)
-            .filter(
-                status__in=REVIEWABLE_STATUSES, publication__isnull=False, science_signoff_at__isnull=True
-            )
+            .with_result()
+            .filter(status__in=REVIEWABLE_STATUSES, science_signoff_at__isnull=True)
             .exclude(pk__in=mine.values("pk"))
             .count()
         )

@@ -371,6 +371,18 @@ PUBLISH_BACKOFF_MAX_SECONDS = env.int("PUBLISH_BACKOFF_MAX_SECONDS", default=600
 PUBLISH_RETRY_WINDOW_SECONDS = env.int("PUBLISH_RETRY_WINDOW_SECONDS", default=7200)
 # How many fresh containers one post may use (an image download can fail once, 2207052).
 PUBLISH_MAX_CONTAINERS = env.int("PUBLISH_MAX_CONTAINERS", default=3)
+# Uploaded photos up to this many pixels are decoded in the request (checked and rendered at once);
+# larger ones are read only from their header there, and decoded, checked and rendered by the
+# worker, so that one request cannot tie up the web process. HEIC has no reduced decode: smaller.
+STORY_IMAGE_DECODE_BUDGET_PIXELS = env.int("STORY_IMAGE_DECODE_BUDGET_PIXELS", default=13_000_000)
+STORY_IMAGE_DECODE_BUDGET_PIXELS_HEIF = env.int("STORY_IMAGE_DECODE_BUDGET_PIXELS_HEIF", default=4_000_000)
+# How many photos one person may add, and how many stories they may start, within an hour.
+STORY_PHOTOS_PER_HOUR = env.int("STORY_PHOTOS_PER_HOUR", default=60)
+STORY_DRAFTS_PER_HOUR = env.int("STORY_DRAFTS_PER_HOUR", default=10)
+if min(STORY_IMAGE_DECODE_BUDGET_PIXELS, STORY_IMAGE_DECODE_BUDGET_PIXELS_HEIF) < 1:
+    raise ImproperlyConfigured("STORY_IMAGE_DECODE_BUDGET_PIXELS(_HEIF) must be positive")
+if min(STORY_PHOTOS_PER_HOUR, STORY_DRAFTS_PER_HOUR) < 1:
+    raise ImproperlyConfigured("STORY_PHOTOS_PER_HOUR and STORY_DRAFTS_PER_HOUR must be at least 1")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A story has at most 10 photos; a request with many more is refused (413) before it is read.

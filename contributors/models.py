@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -109,6 +111,9 @@ class Publication(models.Model):
         ref = self.cms_id or self.arxiv_id or self.doi
         return f"{self.title} ({ref})" if ref else self.title
 
+    def is_public(self, at: datetime | None = None) -> bool:
+        """Nothing about a result goes out before its public date (none set: public)."""
+        return self.public_from is None or self.public_from <= (at or timezone.now())
 
 class OutgoingEmail(models.Model):
     """One e-mail to one recipient, handed to the mail server by the worker (contributors.mail).

@@ -111,6 +111,28 @@ def bench_images(folder: str) -> None:
         print(f"{label:28} {check:>8} {render:>9} {size:>10} {kib:>5} {peak:>9}")
 
 
+def bench_upload(folder: str) -> None:
+    """Ten 59-megapixel PNGs in one request: peak RSS of the web process above idle, and time."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL")}
+    env["CMS_VAR_DIR"] = os.path.join(folder, "upload")
+    os.makedirs(env["CMS_VAR_DIR"], exist_ok=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "stories.tests.upload_probe", env["CMS_VAR_DIR"]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if out.returncode != 0:
+        print(f"upload failed: {out.stderr.strip().splitlines()[-1:]}")
+        return
+    idle, peak, seconds, status, pending, kib = out.stdout.split()[-6:]
+    print(f"{'request':40} {'idle MiB':>8} {'peak +MiB':>9} {'s':>6} {'status':>6} {'pending':>7}")
+    label = f"10 × 59 MP PNG ({kib} KiB each)"
+    print(f"{label:40} {idle:>8} {peak:>9} {seconds:>6} {status:>6} {pending:>7}")
+    print("target: peak under 150 MiB above idle, answer within 2 s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=int(os.environ.get("BENCH_SCALE", "100")))
@@ -124,6 +146,8 @@ def main() -> None:
     bench_pages(args.scale, args.runs)
     print("\n== Image pipeline (fresh process each) ==")
     bench_images(folder)
+    print("\n== Upload request (fresh process, real RSS) ==")
+    bench_upload(folder)
 
 
 if __name__ == "__main__":

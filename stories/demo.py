@@ -418,7 +418,7 @@ def _create_story(spec: dict[str, Any], users: dict[str, Any], publication: Any,
         if to_status == Status.APPROVED:
             story.approved_at = step_time
             story.reviewer = reviewer
-            if story.publication_id:
+            if story.needs_science_signoff:
                 story.science_signoff_by = science
                 story.science_signoff_at = step_time - timedelta(hours=2)
         if to_status == Status.REJECTED:

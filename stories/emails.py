@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -46,7 +47,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         gettext_noop("New comment: %(title)s"),
         gettext_noop("%(actor)s commented on “%(title)s”:"),
     ),
+    "co_author_invite": (
+        gettext_noop("Invitation to co-author: %(title)s"),
+        gettext_noop(
+            "%(actor)s names you as co-author of the story “%(title)s”. Until you accept, the story "
+            "is not shared with you. Accept or decline on your stories page:"
+        ),
+    ),
 }
+# Notices whose link leads to the recipient's stories page (they may not open the story yet).
+LINK_TO_MY_STORIES = frozenset({"co_author_invite"})
 PHOTO_COMMENT = gettext_noop("%(actor)s commented on photo %(number)d of “%(title)s”:")
 
 
@@ -90,7 +100,11 @@ def render_notice(notice: Notice) -> EmailMultiAlternatives | None:
             "story": story,
             "intro": _(intro) % values,
             "quote": notice.quote,
-            "link": story_link(story, anchor),
+            "link": (
+                f"{settings.PUBLIC_BASE_URL}{reverse('stories:mine')}#invitations"
+                if notice.kind in LINK_TO_MY_STORIES
+                else story_link(story, anchor)
+            ),
         }
         # A title typed with line breaks must not break the header (Django refuses to send).
         subject_text = " ".join((settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _(subject) % values).split())

@@ -39,6 +39,13 @@ class InvalidInput(StoryError):
         super().__init__(message)
 
 
+class LimitReached(InvalidInput):
+    """One person added more within an hour than the settings allow (photos, new stories)."""
+
+    def __init__(self, message: Promise | str) -> None:
+        super().__init__({}, message)
+
+
 class StepBlocked(StoryError):
     """The step is refused until everything in `missing` is done."""
 

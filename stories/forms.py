@@ -98,7 +98,10 @@ class StoryForm(forms.Form):
         label=_label("co_authors"),
         queryset=Contributor.objects.none(),
         required=False,
-        help_text=_("Colleagues who tell the story with you; they can follow and change it too."),
+        help_text=_(
+            "Colleagues who tell the story with you. Each is asked by e-mail; once they accept, they can "
+            "follow and change it too."
+        ),
     )
     result_reference = forms.CharField(
         label=_("Related result"),
@@ -171,7 +174,8 @@ def story_initial(story: Story) -> dict[str, Any]:
         "objective": story.objective,
         "format": story.format,
         "caption": story.caption,
-        "co_authors": list(story.co_authors.all()),
+        # Named co-authors: those who accepted and those still invited.
+        "co_authors": [*story.co_authors.all(), *(i.contributor for i in story.invitations.all())],
         "result_reference": story.result_reference,
         "preferred_from": story.preferred_from,
         "preferred_until": story.preferred_until,

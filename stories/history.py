@@ -21,6 +21,9 @@ _PAST: dict[str, Promise] = {
     EventKind.CREATED: gettext_lazy("created the story"),
     EventKind.EDITED: gettext_lazy("changed %(fields)s"),
     EventKind.CO_AUTHORS_CHANGED: gettext_lazy("changed the co-authors"),
+    EventKind.CO_AUTHOR_INVITED: gettext_lazy("invited %(name)s to co-author the story"),
+    EventKind.CO_AUTHOR_ACCEPTED: gettext_lazy("accepted to co-author the story"),
+    EventKind.CO_AUTHOR_DECLINED: gettext_lazy("declined to co-author the story"),
     EventKind.PHOTO_ADDED: gettext_lazy("added photo %(number)s"),
     EventKind.PHOTO_CHANGED: gettext_lazy("changed %(fields)s of photo %(number)s"),
     EventKind.PHOTO_CROPPED: gettext_lazy("changed the crop of photo %(number)s"),
@@ -84,6 +87,7 @@ def describe(event: StoryEvent) -> str:
         "number": params.get("number", "?"),
         "fields": _fields(list(params.get("fields", []))),
         "order": ", ".join(str(number) for number in params.get("order", [])),
+        "name": params.get("name", ""),
     }
     return str(pattern) % values
 

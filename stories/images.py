@@ -7,6 +7,7 @@ metadata-free JPEG within Instagram's limits (JPEG, 320–1440 px wide, 4:5 to 1
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import os
@@ -40,17 +41,7 @@ _FALLBACK_QUALITIES = (80, 72, 64, 56, 48)
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 
 # Major brands of still HEIF/HEIC files (iPhone: "heic"; some Android phones: "mif1").
-_HEIF_BRANDS = {
-    b"heic",
-    b"heix",
-    b"heim",
-    b"heis",
-    b"hevc",
-    b"hevx",
-    b"mif1",
-    b"msf1",
-    b"mif2",
-}
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"mif2"}
 
 # A truncated file must be refused, not silently padded with grey.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -129,6 +120,8 @@ class InspectedImage:
     height: int
     mode: str
     has_icc: bool
+    # False when only the header was read (over the decode budget): the worker decodes it.
+    decoded: bool = True
 
 
 @dataclass(frozen=True)
@@ -172,6 +165,13 @@ def max_upload_bytes() -> int:
 
 def max_pixels() -> int:
     return _setting("STORY_IMAGE_MAX_PIXELS", MAX_PIXELS)
+
+
+def within_decode_budget(fmt: str, width: int, height: int) -> bool:
+    """Whether a photo is cheap enough to decode in a web request (see the settings)."""
+    if fmt == "HEIF":
+        return width * height <= _setting("STORY_IMAGE_DECODE_BUDGET_PIXELS_HEIF", 4_000_000)
+    return width * height <= _setting("STORY_IMAGE_DECODE_BUDGET_PIXELS", 13_000_000)
 
 
 def _in_millions(value: int, unit: int = 1_000_000) -> str:
@@ -249,6 +249,10 @@ def _pixel_guard() -> Iterator[None]:
 
 def _exif_orientation(im: Image.Image) -> int:
     try:
+        if im.format == "PNG":
+            # PNG's getexif() decodes all pixels to look for a late eXIf chunk: read the header's.
+            (exif := Image.Exif()).load(im.info.get("exif", b""))
+            return int(exif.get(0x0112, 1))
         return int(im.getexif().get(0x0112, 1))
     except _DAMAGED_FILE_ERRORS:  # a damaged EXIF block must not cost the photo
         return 1
@@ -348,11 +352,15 @@ def _decode(im: Image.Image) -> None:
 def inspect_image(fileobj: ImageSource) -> InspectedImage:
     """Check that an upload is a still photo that can be posted; raise ImageRejected if not.
 
-    The whole image is decoded once (at 1/8 size for JPEG) so that truncated files are caught.
+    What is cheap is decoded once so that damaged files are caught at once: every JPEG (at 1/8
+    size) and other photos within the decode budget. A larger one is checked from its header
+    only (`decoded` False); the worker decodes it and marks it failed if it is damaged.
     """
     with _checked_image(fileobj) as (im, info):
         if info.format == "JPEG":
             im.draft(im.mode, (max(1, im.width // 8), max(1, im.height // 8)))
+        elif not within_decode_budget(info.format, info.width, info.height):
+            return dataclasses.replace(info, decoded=False)
         _decode(im)
     return info
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
@@ -20,6 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from contributors.models import Contributor, Publication
 from contributors.roles import roles_of
+
+# Re-exported: migrations name stories.models.PrivateMediaStorage.
+from .storage import PrivateMediaStorage as PrivateMediaStorage
+from .storage import private_storage as private_storage
 
 MAX_IMAGES = 10
 CAROUSEL_MIN_IMAGES = 2
@@ -67,36 +70,6 @@ class ImageState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class PrivateMediaStorage(FileSystemStorage):
-    """Originals: on disk under PRIVATE_MEDIA_ROOT, never under a public URL.
-
-    The location is read from settings on every use, so tests that point the media roots
-    at a temporary folder take the private one along.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-
-    @property  # type: ignore[override]
-    def base_location(self) -> str:
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property  # type: ignore[override]
-    def location(self) -> str:
-        return str(Path(self.base_location).resolve())
-
-    @property  # type: ignore[override]
-    def base_url(self) -> None:  # type: ignore[override]
-        # url() then raises: originals are served by a view that checks permissions.
-        return None
-
-    def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
-        return ("stories.models.PrivateMediaStorage", (), {})
-
-
-private_storage = PrivateMediaStorage()
-
-
 def original_upload_to(instance: StoryImage, filename: str) -> str:
     # The uploader's file name says nothing reliable and may say too much; keep only a suffix
     # that the content check agreed with.
@@ -115,13 +88,17 @@ def preview_upload_to(instance: StoryImage, filename: str) -> str:
     return f"previews/{Path(instance.original.name).stem}.jpg"
 
 
+# A story names a result when it is linked to one or carries a reference no import knows yet.
+RESULT_NAMED = Q(publication__isnull=False) | ~Q(result_reference="")
+
+
 class StoryQuerySet(models.QuerySet["Story"]):
     def visible_to(self, user: Any) -> StoryQuerySet:
         """Stories the user may open.
 
         Authors and co-authors see their own in every state. The team (and admins) see every
         story that has been submitted at least once, never someone else's unsubmitted draft.
-        Science reviewers see submitted stories linked to a result.
+        Science reviewers see submitted stories that name a result (linked or only referenced).
         """
         roles = roles_of(user)
         if not roles.authenticated:
@@ -130,7 +107,7 @@ class StoryQuerySet(models.QuerySet["Story"]):
         if roles.team:
             condition = own | Q(submitted_at__isnull=False)
         elif roles.science:
-            condition = own | Q(submitted_at__isnull=False, publication__isnull=False)
+            condition = own | (Q(submitted_at__isnull=False) & RESULT_NAMED)
         else:
             condition = own
         # The co-author join can repeat rows; filtering on ids keeps the outer query plain.
@@ -157,6 +134,14 @@ class StoryQuerySet(models.QuerySet["Story"]):
 
     def waiting_longest_first(self) -> StoryQuerySet:
         return self.order_by("status_changed_at", "pk")
+
+    def with_result(self) -> StoryQuerySet:
+        """Stories linked to a result, or naming one that no import knows yet: both need the
+        science sign-off."""
+        return self.filter(RESULT_NAMED)
+
+    def without_result(self) -> StoryQuerySet:
+        return self.exclude(RESULT_NAMED)
 
     def awaiting_review(self) -> StoryQuerySet:
         return self.filter(status__in=REVIEWABLE_STATUSES)
@@ -264,7 +249,8 @@ class Story(models.Model):
 
     @property
     def needs_science_signoff(self) -> bool:
-        return self.publication_id is not None
+        """Linked to a result, or naming one the publications import does not know yet."""
+        return self.publication_id is not None or bool(self.result_reference)
 
     def ordered_images(self) -> list[StoryImage]:
         """The images in carousel order (uses a prefetch when there is one)."""
@@ -453,6 +439,9 @@ class EventKind(models.TextChoices):
     CREATED = "created", _("Story created")
     EDITED = "edited", _("Story changed")
     CO_AUTHORS_CHANGED = "co_authors_changed", _("Co-authors changed")
+    CO_AUTHOR_INVITED = "co_author_invited", _("Co-author invited")
+    CO_AUTHOR_ACCEPTED = "co_author_accepted", _("Co-author accepted")
+    CO_AUTHOR_DECLINED = "co_author_declined", _("Co-author declined")
     PHOTO_ADDED = "photo_added", _("Photo added")
     PHOTO_CHANGED = "photo_changed", _("Photo changed")
     PHOTO_CROPPED = "photo_cropped", _("Photo cropped")
@@ -588,3 +577,7 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+# Kept in its own module (see there); imported here so that Django and readers find it.
+from .invitations import CoAuthorInvitation as CoAuthorInvitation  # noqa: E402

@@ -22,7 +22,7 @@ def can_view(user: Any, story: Story) -> bool:
         return False
     if roles.team:
         return True
-    return roles.science and story.publication_id is not None
+    return roles.science and story.needs_science_signoff
 
 
 def can_edit(user: Any, story: Story) -> bool:
@@ -59,6 +59,31 @@ def can_withdraw_consent(user: Any, story: Story) -> bool:
 def can_crop(user: Any, story: Story) -> bool:
     """Only the team moves a crop box, while it may change the story."""
     return roles_of(user).team and can_edit(user, story)
+
+
+def can_see_contacts(user: Any, story: Story) -> bool:
+    """E-mail and phone of the people shown: the story's authors, the outreach team and admins.
+
+    Everyone else who may open the story (science reviewers included) sees the name and that
+    consent is recorded, which is all they need.
+    """
+    return story.is_author(user) or roles_of(user).team
+
+
+def can_see_result(user: Any, story: Story) -> bool:
+    """The title and details of the story's result: anyone who may open the story once the result
+    is public; before that only its group authors, the story's authors, science reviewers (who
+    check its physics), the outreach team and admins. Everyone else learns only that it is under
+    embargo, and until when."""
+    publication = story.publication
+    if publication is None or publication.is_public():
+        return True
+    roles = roles_of(user)
+    if not roles.authenticated:
+        return False
+    if story.is_author(user) or roles.team or roles.science:
+        return True
+    return publication.contributors.filter(user=user).exists()
 
 
 def can_forget_people(user: Any) -> bool:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils import timezone
+
+from contributors.roles import OUTREACH_TEAM
 
 from .models import REVIEWABLE_STATUSES, Story, StoryQuerySet
 
@@ -36,9 +40,9 @@ def review_queue(user: Any, filters: dict[str, Any]) -> tuple[StoryQuerySet, dic
             status_changed_at__lte=timezone.now() - timedelta(days=int(filters["waiting"]))
         )
     if filters.get("result") == "yes":
-        stories = stories.filter(publication__isnull=False)
+        stories = stories.with_result()
     elif filters.get("result") == "no":
-        stories = stories.filter(publication__isnull=True)
+        stories = stories.without_result()
     if filters.get("mine"):
         stories = stories.filter(reviewer=user)
     counts = dict(stories.order_by().values_list("status").annotate(count=Count("pk")))
@@ -48,3 +52,23 @@ def review_queue(user: Any, filters: dict[str, Any]) -> tuple[StoryQuerySet, dic
     elif status != ALL:
         stories = stories.filter(status=status)
     return stories.for_review_queue().waiting_longest_first(), counts
+
+
+def without_eligible_reviewer(stories: Iterable[Story]) -> set[int]:
+    """Ids of the stories waiting for a reviewer that no member of the outreach team may take,
+    because every one of them is an author: an admin must. One query for any number of stories
+    (uses the prefetched co-authors)."""
+    team = set(
+        get_user_model()
+        .objects.filter(groups__name=OUTREACH_TEAM, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    blocked = set()
+    for story in stories:
+        if story.status not in REVIEWABLE_STATUSES:
+            continue
+        authors = story.author_user_ids()
+        taken = story.reviewer_id is not None and story.reviewer_id not in authors
+        if not taken and not team - authors:
+            blocked.add(story.pk)
+    return blocked

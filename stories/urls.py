@@ -19,5 +19,7 @@ urlpatterns = [
     path(
         "stories/<int:pk>/people/<int:person_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"
     ),
+    path("stories/<int:pk>/invitation/accept/", views.invitation_accept, name="invitation_accept"),
+    path("stories/<int:pk>/invitation/decline/", views.invitation_decline, name="invitation_decline"),
     path("review/", views.review_queue, name="review_queue"),
 ]

@@ -68,7 +68,7 @@ def _always(story: Story) -> Promise | None:
 
 
 def _needs_signoff(story: Story) -> Promise | None:
-    if story.publication_id is None:
+    if not story.needs_science_signoff:
         return _("Only stories linked to a result need a science sign-off.")
     if story.science_signoff_at is not None:
         return _("The story has been signed off already.")

@@ -5,13 +5,14 @@ in one transaction, leaves an audit row (`StoryEvent`) for each change, and refu
 `StoryError` whose `message` is meant for the person who tried. E-mails and signals go out
 after commit. No function here sees a request. The sections: `editing` (create, update, link a
 result), `workflow` (one service per action of `stories.workflow`), `photos`, `people` (consent),
-`comments`, `notices` (e-mail through the worker).
+`comments`, `coauthors` (answering an invitation), `notices` (e-mail through the worker).
 """
 
 from ..errors import (
     ApprovalBlocked,
     EditConflict,
     InvalidInput,
+    LimitReached,
     NotAllowed,
     StepBlocked,
     StoryError,
@@ -19,6 +20,7 @@ from ..errors import (
     TransitionNotAllowed,
 )
 from ..images import ImageRejected
+from .coauthors import co_author_accept, co_author_decline
 from .comments import comment_add
 from .editing import link_result, story_create, story_update
 from .notices import notice_send, notify, resend_waiting_notices
@@ -45,6 +47,7 @@ __all__ = [
     "EditConflict",
     "ImageRejected",
     "InvalidInput",
+    "LimitReached",
     "NotAllowed",
     "PhotoEdit",
     "SaveOutcome",
@@ -53,6 +56,8 @@ __all__ = [
     "SubmissionBlocked",
     "TransitionNotAllowed",
     "approval_problems",
+    "co_author_accept",
+    "co_author_decline",
     "comment_add",
     "consent_withdraw",
     "erase_expired_contacts",

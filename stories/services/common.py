@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, LimitReached
 from ..models import COMMENT_MAX_CHARS, Story, StoryEvent
 
 
@@ -75,3 +76,11 @@ def comment_text(value: str, field: str, empty_message: str) -> str:
             {field: [_("A comment has at most %(max)d characters.") % {"max": COMMENT_MAX_CHARS}]}
         )
     return value
+
+
+def check_hourly_limit(user: Any, kind: str, limit: int, message: str) -> None:
+    """Refuse with LimitReached when `user` has left `limit` events of `kind` within the last
+    hour (the audit rows are the count: nothing else to keep in step)."""
+    since = now() - timedelta(hours=1)
+    if StoryEvent.objects.filter(actor=user, kind=kind, created_at__gte=since).count() >= limit:
+        raise LimitReached(message % {"limit": limit})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -13,10 +14,11 @@ from django.utils.translation import gettext as _
 from contributors.models import Contributor, Publication
 
 from ..errors import EditConflict, InvalidInput, NotAllowed
-from ..models import EventKind, Status, Story
+from ..models import CoAuthorInvitation, EventKind, Status, Story
 from ..permissions import can_edit
 from ..validators import parse_result_reference
-from .common import locked, now, record, sync
+from .common import check_hourly_limit, locked, now, record, sync
+from .notices import notify
 
 # Fields of a story that story_create and story_update accept besides the required ones.
 EDITABLE_FIELDS = (
@@ -31,10 +33,13 @@ EDITABLE_FIELDS = (
 )
 
 
-def link_result(reference: str) -> Publication:
-    """The publication an arXiv id, DOI or CMS result id names; created if not known yet.
+def link_result(reference: str) -> Publication | None:
+    """The publication an arXiv id, DOI or CMS result id names, or None while no import knows it.
 
-    Raises InvalidInput for anything else.
+    An unknown reference creates nothing: a Publication row typed into being could be filled by
+    anyone, and its title shown as if it were the group's result. The story keeps the reference
+    (and still needs the science sign-off) until an import of publications brings the result.
+    Raises InvalidInput for anything that is not a reference.
     """
     try:
         parsed = parse_result_reference(reference)
@@ -45,12 +50,7 @@ def link_result(reference: str) -> Publication:
         "doi": "doi__iexact",
         "cms": "cms_id__iexact",
     }[parsed.kind]
-    field = {"arxiv": "arxiv_id", "doi": "doi", "cms": "cms_id"}[parsed.kind]
-    publication = Publication.objects.filter(**{lookup: parsed.value}).order_by("pk").first()
-    if publication is None:
-        # The title is filled in by the team or by an import of publications later.
-        publication = Publication.objects.create(title=parsed.value, **{field: parsed.value})
-    return publication
+    return Publication.objects.filter(**{lookup: parsed.value}).order_by("pk").first()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,15 +107,30 @@ def _co_authors(author: Contributor, co_authors: Iterable[Contributor]) -> list[
 
 
 def _set_co_authors(story: Story, user: Any, co_authors: Iterable[Contributor]) -> None:
-    """Set the co-authors and record who came and went (by name: they may leave the group later)."""
+    """Name the co-authors. Those who accepted keep their place; a new name is only invited (no
+    rights on the story until they accept, so naming the whole team cannot leave nobody to review
+    it); a name left out loses its place or its invitation. Every change leaves an event, by name:
+    people may leave the group later."""
     wanted = {c.pk: c for c in _co_authors(story.author, co_authors)}
     before = {c.pk: c for c in story.co_authors.select_related("user")}
-    added = [wanted[pk].name for pk in wanted.keys() - before.keys()]
-    removed = [before[pk].name for pk in before.keys() - wanted.keys()]
-    if not added and not removed:
-        return
-    story.co_authors.set(list(wanted.values()))
-    record(story, user, EventKind.CO_AUTHORS_CHANGED, added=sorted(added), removed=sorted(removed))
+    invited = {i.contributor_id: i for i in story.invitations.select_related("contributor__user")}
+    dropped = [before[pk] for pk in before.keys() - wanted.keys()]
+    withdrawn = [invited[pk] for pk in invited.keys() - wanted.keys()]
+    if dropped:
+        story.co_authors.remove(*dropped)
+    for invitation in withdrawn:
+        invitation.delete()
+    if dropped or withdrawn:
+        removed = [c.name for c in dropped] + [i.contributor.name for i in withdrawn]
+        record(story, user, EventKind.CO_AUTHORS_CHANGED, added=[], removed=sorted(removed))
+    new = sorted(
+        (wanted[pk] for pk in wanted.keys() - before.keys() - invited.keys()), key=lambda c: (c.name, c.pk)
+    )
+    for contributor in new:
+        CoAuthorInvitation.objects.create(story=story, contributor=contributor, invited_by=user)
+        record(story, user, EventKind.CO_AUTHOR_INVITED, name=contributor.name)
+    if new:
+        notify("co_author_invite", story=story, actor=user, recipients=[c.user for c in new])
 
 
 def story_create(
@@ -127,8 +142,16 @@ def story_create(
     caption: str = "",
     **fields: Any,
 ) -> Story:
-    """A new draft. `fields` may hold co_authors, result_reference (linked to a publication),
+    """A new draft. `fields` may hold co_authors (invited), result_reference (linked to a publication),
     publication, preferred_from and preferred_until."""
+    check_hourly_limit(
+        author.user,
+        EventKind.CREATED,
+        settings.STORY_DRAFTS_PER_HOUR,
+        _(
+            "You have reached the limit of %(limit)d new stories per hour. Please start the next one in a while."
+        ),
+    )
     co_authors = fields.pop("co_authors", [])
     story = Story(author=author)
     cleaned = _clean_fields(
@@ -145,9 +168,9 @@ def story_create(
         setattr(story, name, value)
     with transaction.atomic():
         story.save()
-        if co_authors:
-            story.co_authors.set(_co_authors(author, co_authors))
         record(story, author.user, EventKind.CREATED, to_status=Status.DRAFT)
+        if co_authors:
+            _set_co_authors(story, author.user, co_authors)
     return story
 
 
@@ -155,7 +178,13 @@ def _snapshot(story: Story, names: Iterable[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in names:
         if name == "co_authors":
-            values[name] = sorted(story.co_authors.values_list("pk", flat=True))
+            # Named co-authors: those who accepted and those still invited, as the form shows them.
+            values[name] = sorted(
+                {
+                    *story.co_authors.values_list("pk", flat=True),
+                    *story.invitations.values_list("contributor", flat=True),
+                }
+            )
         elif name == "publication":
             values[name] = story.publication_id
         else:
@@ -191,8 +220,10 @@ def story_update(*, story: Story, user: Any, expected_version: int, **fields: An
         if "publication" in cleaned and cleaned["publication"] is not None:
             cleaned["publication"] = cleaned["publication"].pk
         columns = {("publication_id" if k == "publication" else k): v for k, v in cleaned.items()}
-        # A new result needs its own sign-off.
-        if "publication_id" in columns and columns["publication_id"] != current.publication_id:
+        # A new result (linked or only referenced) needs its own sign-off.
+        if ("publication_id" in columns and columns["publication_id"] != current.publication_id) or (
+            "result_reference" in columns and columns["result_reference"] != current.result_reference
+        ):
             columns.update(science_signoff_by=None, science_signoff_at=None)
         saved = Story.objects.filter(pk=current.pk, version=expected_version).update(
             **columns, version=F("version") + 1, updated_at=now()

@@ -55,14 +55,23 @@ def _recipients(kind: str, story: Story) -> list[Any]:
     return _authors(story)
 
 
-def notify(kind: str, *, story: Story, actor: Any, quote: str = "", comment: Comment | None = None) -> int:
-    """Write a notice for everyone `kind` concerns (never the actor) and queue each after commit."""
+def notify(
+    kind: str,
+    *,
+    story: Story,
+    actor: Any,
+    quote: str = "",
+    comment: Comment | None = None,
+    recipients: list[Any] | None = None,
+) -> int:
+    """Write a notice for everyone `kind` concerns (or `recipients`; never the actor) and queue each
+    after commit."""
     if kind not in emails.MESSAGES:
         raise ValueError(kind)
     story = Story.objects.select_related("author__user", "reviewer").get(pk=story.pk)
     seen: set[int] = set()
     notices = []
-    for user in _recipients(kind, story):
+    for user in _recipients(kind, story) if recipients is None else recipients:
         if user is None or user.pk == getattr(actor, "pk", None) or user.pk in seen:
             continue
         if not user.email or not user.is_active:

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
@@ -26,17 +27,14 @@ from ..images import (
     inspect_image,
     make_preview,
     make_rendition,
+    within_decode_budget,
 )
 from ..models import ALT_TEXT_MAX_CHARS, MAX_IMAGES, EventKind, Format, ImageState, Story, StoryImage
 from ..permissions import can_crop, can_edit
-from .common import after_commit, locked, record
+from .common import after_commit, check_hourly_limit, locked, record
 
 logger = logging.getLogger(__name__)
 
-# Photos up to this size are rendered during the request (a JPEG of this size takes about
-# 0.1 s with draft decoding); larger ones, and HEIC photos (no draft mode), go to a worker.
-INLINE_RENDER_MAX_PIXELS = 13_000_000
-INLINE_RENDER_MAX_PIXELS_HEIF = 4_000_000
 _SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "HEIF": ".heic"}
 
 
@@ -57,11 +55,11 @@ def _check_alt_text(alt_text: str) -> str:
 
 
 def _renders_inline(image: StoryImage, fmt: str | None = None) -> bool:
-    pixels = image.original_width * image.original_height
+    """Photos within the decode budget are rendered during the request (a 13-megapixel JPEG takes
+    about 0.1 s with draft decoding); larger ones go to a worker."""
     if fmt is None:
         fmt = "HEIF" if image.original.name.endswith(".heic") else "JPEG"
-    limit = INLINE_RENDER_MAX_PIXELS_HEIF if fmt == "HEIF" else INLINE_RENDER_MAX_PIXELS
-    return pixels <= limit
+    return within_decode_budget(fmt, image.original_width, image.original_height)
 
 
 def _queue_rendition(image_id: int) -> None:
@@ -138,6 +136,13 @@ def image_make_rendition(*, image: StoryImage) -> StoryImage:
     if old_name:
         after_commit(_delete_file, image.rendition.storage, old_name)
     image.refresh_from_db()
+    if not _renders_inline(image) and not image.preview_is_current:
+        # The crop tool's preview of a big photo is made here, by the worker, not in a request.
+        try:
+            image_preview(image=image)
+        except ImageRejected:
+            logger.warning("No preview for photo %s", image.pk)
+        image.refresh_from_db()
     return image
 
 
@@ -198,6 +203,12 @@ def image_add(
     rendition made now for ordinary photos and by a worker for very large ones."""
     _require_editable(user, story)
     alt_text = _check_alt_text(alt_text)
+    check_hourly_limit(
+        user,
+        EventKind.PHOTO_ADDED,
+        settings.STORY_PHOTOS_PER_HOUR,
+        _("You have reached the limit of %(limit)d photos per hour. Please add more in a while."),
+    )
     info = inspect_image(upload)
     with transaction.atomic():
         current = locked(story)
@@ -228,7 +239,7 @@ def image_add(
         image.original.save(f"upload{_SUFFIXES[info.format]}", upload, save=False)
         image.save()
         record(current, user, EventKind.PHOTO_ADDED, number=position + 1)
-        if _renders_inline(image, info.format):
+        if info.decoded and _renders_inline(image, info.format):
             image = image_make_rendition(image=image)
         else:
             _queue_rendition(image.pk)

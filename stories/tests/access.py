@@ -77,6 +77,43 @@ def _consent_withdrawn(visit: Visit) -> bool:
 COMMENT = "Could the caption start with the question?"
 FILE = "image/jpeg"
 
+
+def _invitation_kwargs(people: dict[str, Any]) -> dict[str, int]:
+    """A story by someone else that names people["contributor"] as co-author (only invited)."""
+    from contributors.tests.factories import contributor_user
+    from stories.models import CoAuthorInvitation
+    from stories.tests.factories import complete_story
+
+    story = complete_story(author=contributor_user().contributor)
+    CoAuthorInvitation.objects.create(story=story, contributor=people["contributor"].contributor)
+    return {"pk": story.pk}
+
+
+# Only the invited person may answer an invitation; to everyone else it does not exist.
+INVITED_ONLY = {
+    "anonymous": LOGIN,
+    "contributor": OK,
+    "other_contributor": DENIED,
+    "outreach": DENIED,
+    "science": DENIED,
+    "admin": DENIED,
+}
+
+
+def _co_author_now(visit: Visit) -> bool:
+    from stories.models import Story
+
+    story = Story.objects.get(pk=visit.kwargs["pk"])
+    return story.co_authors.filter(user=visit.people["contributor"]).exists()
+
+
+def _invitation_declined(visit: Visit) -> bool:
+    from stories.invitations import CoAuthorInvitation
+    from stories.models import Story
+
+    story = Story.objects.get(pk=visit.kwargs["pk"])
+    return not CoAuthorInvitation.objects.filter(story=story).exists() and not story.co_authors.exists()
+
 REVIEWERS = {
     "anonymous": LOGIN,
     "contributor": DENIED,
@@ -126,6 +163,20 @@ ACCESS = [
         method="post",
         effect=Effect("the consent withdrawn", _consent_withdrawn),
         expect=owner_and_team(),
+    ),
+    Access(
+        "stories:invitation_accept",
+        kwargs=_invitation_kwargs,
+        method="post",
+        effect=Effect("the invited person a co-author", _co_author_now),
+        expect=INVITED_ONLY,
+    ),
+    Access(
+        "stories:invitation_decline",
+        kwargs=_invitation_kwargs,
+        method="post",
+        effect=Effect("the invitation declined", _invitation_declined),
+        expect=INVITED_ONLY,
     ),
     Access("stories:review_queue", expect=REVIEWERS),
 ]

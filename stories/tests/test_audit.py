@@ -38,7 +38,8 @@ CHANGES: dict[str, tuple[str, str, str]] = {
     "person removed": ("person_removed", Status.DRAFT, "author"),
     "consent withdrawn": ("consent_withdrawn", Status.APPROVED, "team"),
     "person forgotten": ("person_forgotten", Status.APPROVED, "team"),
-    "co-authors changed": ("co_authors_changed", Status.DRAFT, "author"),
+    # Naming a co-author invites them (they join only when they accept).
+    "co-author invited": ("co_author_invited", Status.DRAFT, "author"),
     "fields changed": ("edited", Status.SUBMITTED, "team"),
 }
 
@@ -61,7 +62,7 @@ def _make(change: str, story: Story, user: Any) -> None:
         "person removed": lambda: services.person_remove(person=_person(story, user), user=user),
         "consent withdrawn": lambda: services.consent_withdraw(person=_person_shown(story), user=user),
         "person forgotten": lambda: services.person_forget(person=_person_shown(story), user=user),
-        "co-authors changed": lambda: services.story_update(
+        "co-author invited": lambda: services.story_update(
             story=story,
             user=user,
             expected_version=story.version,
@@ -120,12 +121,15 @@ def test_a_co_author_who_leaves_and_then_reviews_is_visible_in_the_history() -> 
     services.story_update(
         story=story, user=story.author.user, expected_version=story.version, co_authors=[insider.contributor]
     )
+    services.co_author_accept(story=story, user=insider)
+    story.refresh_from_db()
     services.story_update(story=story, user=insider, expected_version=story.version, co_authors=[])
     services.story_submit(story=story, user=story.author.user)
     services.story_approve(story=story, user=insider)
     kinds = [(row.kind, row.actor) for row in StoryEvent.objects.filter(story=story)]
-    assert kinds[-4:] == [
-        ("co_authors_changed", story.author.user),
+    assert kinds[-5:] == [
+        ("co_author_invited", story.author.user),
+        ("co_author_accepted", insider),
         ("co_authors_changed", insider),
         ("submit", story.author.user),
         ("approve", insider),

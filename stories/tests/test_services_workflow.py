@@ -204,11 +204,12 @@ def test_signoff_is_refused_for_stories_without_a_result_and_for_drafts() -> Non
 
 def test_linking_another_result_needs_a_new_signoff() -> None:
     story = story_in(Status.SUBMITTED, publication=PublicationFactory())
+    other = PublicationFactory(cms_id="CMS-TOP-24-003")
     services.story_science_signoff(story=story, user=science_user())
     services.story_update(
         story=story, user=outreach_user(), expected_version=story.version, result_reference="CMS-TOP-24-003"
     )
-    assert story.publication.cms_id == "CMS-TOP-24-003"
+    assert story.publication == other
     assert story.science_signoff_at is None
 
 
@@ -422,6 +423,7 @@ def test_nobody_but_the_authors_comments_on_a_draft() -> None:
 
 def test_story_create_makes_a_draft_with_co_authors_and_a_linked_result() -> None:
     author, colleague = contributor_user().contributor, contributor_user().contributor
+    known = PublicationFactory(arxiv_id="2511.01234")
     story = services.story_create(
         author=author,
         title="  Four b quarks  ",
@@ -433,10 +435,18 @@ def test_story_create_makes_a_draft_with_co_authors_and_a_linked_result() -> Non
     )
     assert story.status == Status.DRAFT and story.version == 1
     assert story.title == "Four b quarks"
-    assert list(story.co_authors.all()) == [colleague]  # the author is no co-author of their own story
-    assert story.publication is not None and story.publication.arxiv_id == "2511.01234"
-    row = story.events.get()
-    assert (row.actor, row.kind, row.from_status, row.to_status) == (author.user, "created", "", Status.DRAFT)
+    # The author is no co-author of their own story; the colleague is invited until they accept.
+    assert list(story.co_authors.all()) == []
+    assert [i.contributor for i in story.invitations.all()] == [colleague]
+    assert story.publication == known
+    created, invited = story.events.all()
+    assert (created.actor, created.kind, created.from_status, created.to_status) == (
+        author.user,
+        "created",
+        "",
+        Status.DRAFT,
+    )
+    assert (invited.kind, invited.params) == ("co_author_invited", {"name": colleague.name})
 
 
 def test_story_create_refuses_unknown_choices() -> None:
@@ -457,6 +467,8 @@ def test_co_authors_can_be_changed_by_the_author() -> None:
         expected_version=story.version,
         co_authors=[colleague.contributor],
     )
+    assert not story.is_author(colleague)  # invited only
+    services.co_author_accept(story=story, user=colleague)
     assert story.is_author(colleague)
     # A co-author may now edit and submit.
     services.story_submit(story=story, user=colleague)

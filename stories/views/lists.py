@@ -20,6 +20,7 @@ from ..forms import (
 )
 from ..models import (
     REVIEWABLE_STATUSES,
+    CoAuthorInvitation,
     Status,
     Story,
 )
@@ -37,7 +38,14 @@ MINE_PAGE_SIZE = 30
 def my_stories(request: HttpRequest) -> HttpResponse:
     stories = Story.objects.mine(request.user).with_list_data().order_by("-updated_at", "-pk")
     page = Paginator(stories, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "stories/mine.html", {"page": page, "stories": page.object_list})
+    invitations = CoAuthorInvitation.objects.filter(
+        contributor__user_id=int(request.user.pk or 0)
+    ).select_related("story__author__user", "invited_by__contributor")
+    return render(
+        request,
+        "stories/mine.html",
+        {"page": page, "stories": page.object_list, "invitations": list(invitations)},
+    )
 
 
 def _is_reviewer(user: Any) -> bool:
@@ -67,6 +75,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "stories": page.object_list,
+            "without_reviewer": queries.without_eligible_reviewer(page.object_list),
             "status_counts": status_counts,
             "awaiting_count": sum(counts.get(value, 0) for value in REVIEWABLE_STATUSES),
             "query": query.urlencode(),

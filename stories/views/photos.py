@@ -18,7 +18,7 @@ from .. import services
 from ..forms import (
     CropForm,
 )
-from ..images import ImageRejected, max_pixels
+from ..images import ImageRejected, max_pixels, within_decode_budget
 from ..models import (
     PersonShown,
     Story,
@@ -83,6 +83,12 @@ def image_preview(request: HttpRequest, pk: int, image_id: int) -> FileResponse:
     Decoded from the original once; afterwards the stored JPEG is sent as it is."""
     _story, image = _story_image(request, pk, image_id)
     if image.original_width * image.original_height > max_pixels():
+        raise Http404
+    fmt = "HEIF" if image.original.name.endswith(".heic") else "JPEG"
+    if not image.preview_is_current and not within_decode_budget(
+        fmt, image.original_width, image.original_height
+    ):
+        # A big photo's preview is made by the worker with its rendition; until then there is none.
         raise Http404
     try:
         name = services.image_preview(image=image)

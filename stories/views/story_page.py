@@ -30,7 +30,7 @@ from ..models import (
     StoryImage,
 )
 from ..panels import story_panels
-from ..permissions import can_crop, can_edit, can_view, can_withdraw_consent
+from ..permissions import can_crop, can_edit, can_see_contacts, can_see_result, can_view, can_withdraw_consent
 from ..workflow import ACTIONS, available_actions, is_reviewer_of
 from .common import caption_counts, errors_to_form, visible_story
 
@@ -69,10 +69,13 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
         "may_edit": may_edit,
         "may_crop": may_crop,
         "may_withdraw_consent": can_withdraw_consent(user, story),
+        "may_see_contacts": can_see_contacts(user, story),
+        "may_see_result": can_see_result(user, story),
         "problems": services.approval_problems(story) if story.status in REVIEWABLE_STATUSES else [],
         "is_reviewer": is_reviewer_of(user, story),
         "panels": story_panels(request, story),
         "co_authors": list(story.co_authors.select_related("user")),
+        "invited": list(story.invitations.select_related("contributor__user")),
     }
 
 
