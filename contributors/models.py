@@ -115,6 +115,7 @@ class Publication(models.Model):
         """Nothing about a result goes out before its public date (none set: public)."""
         return self.public_from is None or self.public_from <= (at or timezone.now())
 
+
 class OutgoingEmail(models.Model):
     """One e-mail to one recipient, handed to the mail server by the worker (contributors.mail).
 

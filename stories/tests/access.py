@@ -114,6 +114,7 @@ def _invitation_declined(visit: Visit) -> bool:
     story = Story.objects.get(pk=visit.kwargs["pk"])
     return not CoAuthorInvitation.objects.filter(story=story).exists() and not story.co_authors.exists()
 
+
 REVIEWERS = {
     "anonymous": LOGIN,
     "contributor": DENIED,
