@@ -1,4 +1,5 @@
-"""Compile every app's German catalogues (.po → .mo) in Python, with Babel.
+"""Compile every app's German catalogues, and the project-wide one of templates/ (locale/),
+(.po → .mo) in Python, with Babel.
 
 ``make run`` needs nothing but Python and make: GNU gettext's msgfmt (which Django's
 compilemessages calls) is not on a bare machine. Fuzzy entries are left out, as msgfmt does.
@@ -18,7 +19,8 @@ APPS = ("contributors", "stories", "instagram", "scheduling", "analytics", "cmsa
 
 
 def sources() -> list[Path]:
-    return sorted(po for app in APPS for po in (ROOT / app / "locale").glob("*/LC_MESSAGES/*.po"))
+    folders = [ROOT / app / "locale" for app in APPS] + [ROOT / "locale"]
+    return sorted(po for folder in folders for po in folder.glob("*/LC_MESSAGES/*.po"))
 
 
 def compile_catalogue(po: Path) -> Path:

@@ -47,8 +47,13 @@ def test_make_setup_needs_only_python_and_make(tmp_path: Path) -> None:
     result = subprocess.run(["make", "setup"], cwd=tree, env=env, capture_output=True, text=True, timeout=600)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    catalogues = sorted(tree.glob("*/locale/de/LC_MESSAGES/*.mo"))
-    assert len(catalogues) == len(list(tree.glob("*/locale/de/LC_MESSAGES/*.po")))
+    # Every app's catalogues and the project-wide one of templates/ (locale/ at the top).
+    catalogues = sorted(
+        [*tree.glob("*/locale/de/LC_MESSAGES/*.mo"), *tree.glob("locale/de/LC_MESSAGES/*.mo")]
+    )
+    sources = [*tree.glob("*/locale/de/LC_MESSAGES/*.po"), *tree.glob("locale/de/LC_MESSAGES/*.po")]
+    assert len(catalogues) == len(sources)
+    assert tree / "locale/de/LC_MESSAGES/django.mo" in catalogues
     check = subprocess.run(
         [str(tree / ".venv" / "bin" / "python"), "manage.py", "shell", "-c",
          "from django.contrib.auth.models import User; from django.utils import translation; "
