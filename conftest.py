@@ -69,8 +69,11 @@ def people(db: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A page that answers after a form is sent may take a few seconds on a busy CI machine with
+    # two test processes: assertions wait as long as actions do (the contexts' 10 s), not 5 s.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield instance

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -50,9 +51,12 @@ def test_the_review_queue_filters_fold_away_on_a_phone(phone_page: Any, people: 
     expect(phone_page.get_by_role("link", name="Muon tomography of a pyramid")).to_be_visible()
 
     phone_page.get_by_role("button", name="Show the filters").click()
+    # The filters slide open; a person waits until they stand still before using them.
+    expect(phone_page.get_by_role("form", name="Filter the queue")).to_have_class(re.compile(r"\bshow\b"))
     phone_page.get_by_label("Objective").select_option(label="Training")
-    phone_page.get_by_role("button", name="Filter", exact=True).click()
-    phone_page.wait_for_load_state()
+    # Sending the filters loads the queue anew; the checks below are about that new page.
+    with phone_page.expect_navigation():
+        phone_page.get_by_role("button", name="Filter", exact=True).click()
 
     # The filters that are set stay in view, with what they found.
     expect(phone_page.get_by_label("Objective")).to_be_visible()
