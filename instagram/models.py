@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .client import ErrorKind, GraphAPIError, describe_error
+from .errors import ErrorKind, GraphAPIError, describe_error
 
 
 def token_cipher() -> MultiFernet:

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .client import GraphAPIError, GraphClient, describe_error
+from .client import GraphClient
+from .errors import GraphAPIError, describe_error
 from .models import AccountEvent, InstagramAccount, Problem
 
 logger = logging.getLogger(__name__)

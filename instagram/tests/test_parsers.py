@@ -15,11 +15,9 @@ from typing import Any
 import pytest
 import responses
 
-from instagram.client import (
-    ErrorKind,
-    GraphAPIError,
-    GraphClient,
-    classify,
+from instagram.client import GraphClient
+from instagram.errors import ErrorKind, GraphAPIError, classify
+from instagram.parsing import (
     parse_container_status,
     parse_error,
     parse_insights,
