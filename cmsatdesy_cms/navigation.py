@@ -46,6 +46,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("scheduling:calendar", _("Calendar"), team),
     NavEntry("scheduling:leads", _("Leads"), team),
     NavEntry("scheduling:training", _("Training"), team),
+    NavEntry("analytics:dashboard", _("Analytics"), team),
     NavEntry("instagram:status", _("Instagram"), team),
 ]
 

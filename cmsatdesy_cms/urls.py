@@ -17,6 +17,7 @@ urlpatterns = [
     path("instagram/", include("instagram.urls")),
     path("", include("stories.urls")),
     path("", include("scheduling.urls")),
+    path("", include("analytics.urls")),
     path("admin/", admin.site.urls),
 ]
 
