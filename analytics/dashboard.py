@@ -24,6 +24,7 @@ from stories.models import Format, Objective
 from . import selectors, svg
 from .models import AudienceSnapshot
 from .periods import Period
+from .templatetags.analytics_figures import percent
 
 # Longer ranges are drawn week by week, so a chart keeps a readable number of points.
 DAILY_UP_TO_DAYS = 92
@@ -67,7 +68,7 @@ class Headline:
         if self.is_share:
             return (self.value - self.previous) * 100
         if not self.previous:
-            return None
+            return 0.0 if not self.value else None
         return (self.value - self.previous) / self.previous
 
 
@@ -196,7 +197,8 @@ class Chart:
 
     @property
     def is_empty(self) -> bool:
-        return not any(value is not None for column in self.columns for value in column.values)
+        """Nothing to draw: no figure at all, or only zeros (no posts of any kind)."""
+        return not any(value for column in (self.chart_columns or self.columns) for value in column.values)
 
     @property
     def shows_shares(self) -> bool:
@@ -209,7 +211,9 @@ class Chart:
                 "label": label,
                 "link": self.links[index] if index < len(self.links) else "",
                 "highlight": index in self.highlight,
-                "cells": [{"value": column.values[index], "is_share": column.is_share} for column in self.columns],
+                "cells": [
+                    {"value": column.values[index], "is_share": column.is_share} for column in self.columns
+                ],
             }
             for index, label in enumerate(self.labels)
         ]
@@ -258,10 +262,11 @@ class Chart:
 
     def svg(self, width: int = 640, height: int = 240) -> SafeString:
         series = [
-            svg.Series(column.heading, self._chart_values(column), column.colour) for column in self.chart_columns
+            svg.Series(column.heading, self._chart_values(column), column.colour)
+            for column in self.chart_columns
         ]
         draw: Callable[..., SafeString] = svg.line_chart if self.kind == "line" else svg.bar_chart
-        extra = {"highlight": self.highlight} if self.kind == "bar" else {}
+        extra: dict[str, Any] = {"highlight": self.highlight, "stacked": self.stacked} if self.kind == "bar" else {}
         return draw(title=self.title, labels=self.labels, series=series, width=width, height=height, **extra)
 
 
@@ -278,7 +283,9 @@ def _buckets(period: Period) -> tuple[list[tuple[date, date]], bool]:
     return buckets, True
 
 
-def _over_time(period: Period, days: dict[date, dict[str, Any]]) -> tuple[list[str], list[str], list[Totals], str]:
+def _over_time(
+    period: Period, days: dict[date, dict[str, Any]]
+) -> tuple[list[str], list[str], list[Totals], str]:
     buckets, weekly = _buckets(period)
     labels = [date_format(start, "SHORT_DATE_FORMAT") for start, _end in buckets]
     csv_labels = [start.isoformat() for start, _end in buckets]
@@ -295,7 +302,9 @@ def reach_chart(period: Period, days: dict[date, dict[str, Any]]) -> Chart:
     return Chart(
         slug="reach",
         title=_("Accounts reached: followers and non-followers"),
-        description=_("Accounts reached each day (each week for long periods), split into followers and non-followers."),
+        description=_(
+            "Accounts reached each day (each week for long periods), split into followers and non-followers."
+        ),
         kind="bar",
         stacked=True,
         label_heading=heading,
@@ -303,8 +312,15 @@ def reach_chart(period: Period, days: dict[date, dict[str, Any]]) -> Chart:
         csv_labels=csv_labels,
         columns=[
             Column(_("Followers reached"), [s.reach_followers for s in sums], colour=FOLLOWERS_COLOUR),
-            Column(_("Non-followers reached"), [s.reach_non_followers for s in sums], colour=NON_FOLLOWERS_COLOUR),
-            Column(_("Share who do not follow us"), [s.non_follower_share for s in sums], is_share=True, in_chart=False),
+            Column(
+                _("Non-followers reached"), [s.reach_non_followers for s in sums], colour=NON_FOLLOWERS_COLOUR
+            ),
+            Column(
+                _("Share who do not follow us"),
+                [s.non_follower_share for s in sums],
+                is_share=True,
+                in_chart=False,
+            ),
         ],
     )
 
@@ -325,7 +341,12 @@ def views_chart(period: Period, days: dict[date, dict[str, Any]]) -> Chart:
         columns=[
             Column(_("Times shown"), [s.views for s in sums]),
             Column(_("Accounts reached"), [s.reach for s in sums]),
-            Column(_("Accounts reached per time shown"), [s.reach_per_view for s in sums], is_share=True, in_chart=False),
+            Column(
+                _("Accounts reached per time shown"),
+                [s.reach_per_view for s in sums],
+                is_share=True,
+                in_chart=False,
+            ),
         ],
     )
 
@@ -365,7 +386,9 @@ def age_chart(snapshot: AudienceSnapshot | None) -> Chart:
     return Chart(
         slug="audience-age",
         title=_("Followers by age"),
-        description=_("Share of followers in each age band; the bands of our target audience, 18 to 34, are marked."),
+        description=_(
+            "Share of followers in each age band; the bands of our target audience, 18 to 34, are marked."
+        ),
         kind="bar",
         label_heading=_("Age"),
         labels=[band.replace("-", "–") for band in bands],
@@ -375,6 +398,10 @@ def age_chart(snapshot: AudienceSnapshot | None) -> Chart:
             Column(_("Followers"), [ages[band] for band in bands], in_chart=False),
         ],
         highlight=tuple(index for index, band in enumerate(bands) if band in TARGET_AGE_BANDS),
+        note=_("Aged 18 to 34 (our target audience): %(share)s of followers.")
+        % {"share": percent(audience_facts(snapshot).target_age_share)}
+        if ages
+        else "",
     )
 
 
@@ -395,7 +422,9 @@ def country_chart(snapshot: AudienceSnapshot | None) -> Chart:
     return Chart(
         slug="audience-country",
         title=_("Followers by country"),
-        description=_("The countries most of our followers live in, as a share of all followers Instagram reports a country for."),
+        description=_(
+            "The countries most of our followers live in, as a share of all followers Instagram reports a country for."
+        ),
         kind="bar",
         label_heading=_("Country"),
         labels=[country_name(code) for code in top],
@@ -405,6 +434,9 @@ def country_chart(snapshot: AudienceSnapshot | None) -> Chart:
             Column(_("Followers"), [countries[code] for code in top], in_chart=False),
         ],
         highlight=tuple(index for index, code in enumerate(top) if code == TARGET_COUNTRY),
+        note=_("In Germany: %(share)s of followers.") % {"share": percent(audience_facts(snapshot).germany_share)}
+        if countries
+        else "",
     )
 
 
@@ -435,8 +467,14 @@ def _results_chart(
         columns=[
             Column(_("Posts"), [len(group) for group in grouped], in_chart=False),
             Column(_("Accounts reached per post"), [_average(r.reach for r in group) for group in grouped]),
-            Column(_("Times shown per post"), [_average(r.views for r in group) for group in grouped], in_chart=False),
-            Column(_("Interactions per post"), [_average(r.interactions for r in group) for group in grouped]),
+            Column(
+                _("Times shown per post"),
+                [_average(r.views for r in group) for group in grouped],
+                in_chart=False,
+            ),
+            Column(
+                _("Interactions per post"), [_average(r.interactions for r in group) for group in grouped]
+            ),
         ],
     )
 
@@ -444,11 +482,19 @@ def _results_chart(
 def results_charts(results: Sequence[selectors.PostResult]) -> list[Chart]:
     return [
         _results_chart(
-            "objectives", _("Results per objective"), _("Objective"), Objective.choices, results,
+            "objectives",
+            _("Results per objective"),
+            _("Objective"),
+            Objective.choices,
+            results,
             lambda result, code: result.objective == code,
         ),
         _results_chart(
-            "formats", _("Results per format"), _("Format"), Format.choices, results,
+            "formats",
+            _("Results per format"),
+            _("Format"),
+            Format.choices,
+            results,
             lambda result, code: result.format == code,
         ),
         _results_chart(
@@ -463,7 +509,9 @@ def results_charts(results: Sequence[selectors.PostResult]) -> list[Chart]:
 
 
 def top_posts(results: Sequence[selectors.PostResult], count: int = TOP_POSTS) -> list[selectors.PostResult]:
-    return sorted(results, key=lambda result: (-(result.reach or 0), -(result.views or 0), result.post_id))[:count]
+    return sorted(results, key=lambda result: (-(result.reach or 0), -(result.views or 0), result.post_id))[
+        :count
+    ]
 
 
 def top_posts_chart(results: Sequence[selectors.PostResult], count: int = TOP_POSTS) -> Chart:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -19,6 +19,9 @@ EARLIEST = date(2010, 1, 1)
 class Period:
     start: date
     end: date  # inclusive
+    # What to compare with, where not simply the same number of days before (a calendar month
+    # is compared with the month before, whatever its length).
+    compared_with: Period | None = field(default=None, compare=False)
 
     @property
     def days(self) -> int:
@@ -26,8 +29,14 @@ class Period:
 
     @property
     def previous(self) -> Period:
-        """The same number of days just before, to compare against."""
+        """The period to compare against: by default the same number of days just before."""
+        if self.compared_with is not None:
+            return self.compared_with
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    @property
+    def bounds(self) -> tuple[date, date]:
+        return self.start, self.end
 
     def dates(self) -> list[date]:
         return [self.start + timedelta(days=offset) for offset in range(self.days)]
@@ -50,8 +59,14 @@ def default_period() -> Period:
     return last_days(DEFAULT_DAYS)
 
 
-def month_period(year: int, month: int) -> Period:
+def _whole_month(year: int, month: int) -> Period:
     return Period(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+
+
+def month_period(year: int, month: int) -> Period:
+    """A calendar month, compared with the calendar month before it."""
+    before = date(year, month, 1) - timedelta(days=1)
+    return Period(*_whole_month(year, month).bounds, compared_with=_whole_month(before.year, before.month))
 
 
 def parse_month(text: str) -> Period | None:

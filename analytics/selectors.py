@@ -67,7 +67,9 @@ def published_counts(period: Period) -> tuple[int, int]:
 def follower_audience(period: Period) -> AudienceSnapshot | None:
     """The newest description of the followers on or before the last day of the period."""
     return (
-        AudienceSnapshot.objects.filter(account__is_active=True, kind=AudienceKind.FOLLOWERS, day__lte=period.end)
+        AudienceSnapshot.objects.filter(
+            account__is_active=True, kind=AudienceKind.FOLLOWERS, day__lte=period.end
+        )
         .exclude(age={}, country={})
         .order_by("-day")
         .first()
@@ -108,7 +110,9 @@ def post_results(period: Period) -> list[PostResult]:
     the co-authors of the same stories; both run whether or not anything is found.
     """
     newest = (
-        PostInsight.objects.filter(post=OuterRef("post"), day__lte=period.end).order_by("-day").values("day")[:1]
+        PostInsight.objects.filter(post=OuterRef("post"), day__lte=period.end)
+        .order_by("-day")
+        .values("day")[:1]
     )
     published = Post.objects.filter(_published_between(period))
     snapshots = (

@@ -60,12 +60,22 @@ def nice_ceiling(value: float) -> float:
     return float(10 ** (exponent + 1))  # pragma: no cover - the loop always returns
 
 
+TICKS = 4
+
+
+def axis_top(largest: float) -> float:
+    """The top of the value axis: four equal steps, each a round number."""
+    return TICKS * nice_ceiling(largest / TICKS)
+
+
 def _number(value: float) -> str:
     decimals = 0 if float(value).is_integer() else 1
     return number_format(value, decimals, use_l10n=True, force_grouping=True)
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 11, weight: str = "normal") -> str:
+def _text(
+    x: float, y: float, text: str, *, anchor: str = "start", size: int = 11, weight: str = "normal"
+) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" '
         f'font-weight="{weight}" text-anchor="{anchor}" fill="#222">{escape(text)}</text>'
@@ -88,9 +98,9 @@ def _open(frame: _Frame, title: str) -> list[str]:
 
 def _value_axis(frame: _Frame, top_value: float) -> list[str]:
     parts = []
-    for step in range(5):
-        value = top_value * step / 4
-        y = frame.top + frame.plot_height * (1 - step / 4)
+    for step in range(TICKS + 1):
+        value = top_value * step / TICKS
+        y = frame.top + frame.plot_height * (1 - step / TICKS)
         parts.append(
             f'<line x1="{frame.left}" y1="{y:.1f}" x2="{frame.width - frame.right}" y2="{y:.1f}" '
             f'stroke="{"#444" if step == 0 else "#ddd"}" stroke-width="1"/>'
@@ -104,13 +114,17 @@ def _legend(frame: _Frame, series: Sequence[Series]) -> list[str]:
     x = float(frame.left)
     y = frame.height - 10
     for index, one in enumerate(series):
-        parts.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{_colour(one, index)}"/>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{_colour(one, index)}"/>'
+        )
         parts.append(_text(x + 14, y, one.label, size=10))
         x += 24 + 6.5 * len(one.label)
     return parts
 
 
-def _category_labels(frame: _Frame, labels: Sequence[str], centres: Sequence[float], most: int = 8) -> list[str]:
+def _category_labels(
+    frame: _Frame, labels: Sequence[str], centres: Sequence[float], most: int = 8
+) -> list[str]:
     if not labels:
         return []
     every = max(1, math.ceil(len(labels) / most))
@@ -132,7 +146,7 @@ def line_chart(
     """One line per series over the categories ``labels`` (days, weeks, months)."""
     frame = _Frame(width, height)
     values = [float(v) for one in series for v in one.values if v is not None]
-    top_value = nice_ceiling(max(values, default=0))
+    top_value = axis_top(max(values, default=0))
     parts = _open(frame, title) + _value_axis(frame, top_value)
     count = len(labels)
 
@@ -167,16 +181,26 @@ def bar_chart(
     width: int = 640,
     height: int = 260,
     highlight: Sequence[int] = (),
+    stacked: bool = False,
 ) -> SafeString:
-    """Grouped bars per category; bars of the categories in ``highlight`` are outlined and marked."""
+    """Bars per category, side by side or ``stacked``; the categories in ``highlight`` are marked
+    by a shaded band behind their bars."""
     frame = _Frame(width, height)
-    values = [float(v) for one in series for v in one.values if v is not None]
-    top_value = nice_ceiling(max(values, default=0))
+
+    def value_at(one: Series, category: int) -> float | None:
+        value = one.values[category] if category < len(one.values) else None
+        return None if value is None else float(value)
+
+    if stacked:
+        heights = [sum(value_at(one, c) or 0 for one in series) for c in range(len(labels))]
+    else:
+        heights = [value_at(one, c) or 0 for one in series for c in range(len(labels))]
+    top_value = axis_top(max(heights, default=0))
     parts = _open(frame, title) + _value_axis(frame, top_value)
     count = max(len(labels), 1)
     slot = frame.plot_width / count
     group = slot * 0.8
-    bar = group / max(len(series), 1)
+    bar = group if stacked else group / max(len(series), 1)
     centres = []
     for category in range(len(labels)):
         start = frame.left + slot * category + (slot - group) / 2
@@ -186,15 +210,20 @@ def bar_chart(
                 f'<rect x="{start - 2:.1f}" y="{frame.top:.1f}" width="{group + 4:.1f}" '
                 f'height="{frame.plot_height:.1f}" fill="#fdecea"/>'
             )
+        base = 0.0
         for index, one in enumerate(series):
-            value = one.values[category] if category < len(one.values) else None
+            value = value_at(one, category)
             if value is None:
                 continue
-            bar_height = frame.plot_height * float(value) / top_value
+            bar_height = frame.plot_height * value / top_value
+            x = start if stacked else start + bar * index
+            y = frame.top + frame.plot_height - base - bar_height
             parts.append(
-                f'<rect x="{start + bar * index:.1f}" y="{frame.top + frame.plot_height - bar_height:.1f}" '
-                f'width="{max(bar - 1, 1):.1f}" height="{bar_height:.1f}" fill="{_colour(one, index)}"/>'
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(bar - 1, 1):.1f}" height="{bar_height:.1f}" '
+                f'fill="{_colour(one, index)}"/>'
             )
-    parts += _category_labels(frame, labels, centres, most=12)
+            if stacked:
+                base += bar_height
+    parts += _category_labels(frame, labels, centres)
     parts += _legend(frame, series)
     return _finish(parts)

@@ -8,6 +8,7 @@ from typing import Any
 import factory
 
 from analytics.models import AccountInsight, AudienceKind, AudienceSnapshot, PostInsight
+from contributors.models import Contributor
 from contributors.tests.factories import ContributorFactory
 from instagram.models import InstagramAccount
 from scheduling.models import BERLIN, Post, PostStatus
@@ -64,6 +65,14 @@ class AudienceSnapshotFactory(factory.django.DjangoModelFactory):
     city = factory.LazyFunction(lambda: {"Hamburg, Hamburg": 300, "Berlin, Berlin": 120})
 
 
+def _person(career_stage: str) -> Contributor:
+    # A new user gets a profile of their own on creation; the factory then finds that one.
+    person = ContributorFactory()
+    Contributor.objects.filter(pk=person.pk).update(career_stage=career_stage)
+    person.career_stage = career_stage
+    return person
+
+
 def published_post(
     *,
     published: date,
@@ -74,11 +83,11 @@ def published_post(
     title: str | None = None,
 ) -> Post:
     """A post that went out on ``published`` (noon in Berlin), its story told by a person of ``career_stage``."""
-    author = ContributorFactory(career_stage=career_stage)
+    author = _person(career_stage)
     extra = {"title": title} if title else {}
     story = StoryFactory(author=author, objective=objective, format=format, status=Status.APPROVED, **extra)
     for stage in co_author_stages:
-        story.co_authors.add(ContributorFactory(career_stage=stage))
+        story.co_authors.add(_person(stage))
     return Post.objects.create(
         story=story,
         status=PostStatus.PUBLISHED,
