@@ -97,8 +97,10 @@ class AccountInsight(models.Model):
 
     ``reach`` counts unique accounts that day and so cannot be summed across days into a unique
     count; the dashboard sums it as "accounts reached per day" and says so.
-    ``follower_count`` is the number of followers at the end of the day (Meta reports it only for
-    accounts with at least 100 followers, and only for the last 30 days).
+    ``follower_count`` is the number of followers as read after the day (the account's
+    ``followers_count``); ``new_followers`` is Meta's ``follower_count`` metric, the accounts that
+    started following that day (reported only for accounts with at least 100 followers, and only
+    for the last 30 days).
     """
 
     account = models.ForeignKey(
@@ -112,6 +114,7 @@ class AccountInsight(models.Model):
     accounts_engaged = _count(_("accounts engaged"))
     total_interactions = _count(_("interactions"))
     follower_count = _count(_("followers"))
+    new_followers = _count(_("new followers"))
     # {"POST": 124, "REEL": 80, "STORY": 20, "CAROUSEL_CONTAINER": 100}
     reach_by_product_type = models.JSONField(_("reach by format"), default=dict, blank=True)
     raw = models.JSONField(_("other metrics"), default=dict, blank=True)

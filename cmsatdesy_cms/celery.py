@@ -39,6 +39,14 @@ app.conf.beat_schedule = {
         "task": "scheduling.tasks.create_missing_posts",
         "schedule": crontab(minute="*/10"),
     },
+    "pull-nightly-insights": {
+        "task": "analytics.tasks.pull_nightly_insights",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "sweep-story-insights": {
+        "task": "analytics.tasks.sweep_story_insights",
+        "schedule": crontab(minute="*/60"),
+    },
 }
 
 from . import heartbeat  # noqa: E402, F401 - the worker's and beat's signs of life

@@ -79,6 +79,8 @@ def _dispatch(emu: Emulator, req: Request, name: str, rest: list[str], body: dic
         return create_token(emu, **body)
     if (name, method) == ("media", "GET"):
         return {"media": media(emu, rest[0] if rest else query.get("ig_user_id"))}
+    if (name, method) == ("media", "POST"):
+        return add_media(emu, **body)
     return json_response({"error": f"unknown control endpoint {method} /{req.path}"}, status=404)
 
 
@@ -98,6 +100,7 @@ ENDPOINTS = [
     "GET|POST /_emulator/accounts {username?, followers?, media_count?, token_expires_in?, login?}",
     "POST /_emulator/tokens {ig_user_id?, login?, long_lived?, expires_in?, age_seconds?}",
     "GET /_emulator/media[/IG_USER_ID]",
+    "POST /_emulator/media {ig_user_id?, media_type?, product_type?, age_seconds?, caption?}",
 ]
 
 
@@ -258,3 +261,35 @@ def media(emu: Emulator, ig_user_id: str | None = None) -> list[dict[str, Any]]:
                 }
             )
         return rows
+
+
+def add_media(
+    emu: Emulator,
+    ig_user_id: str | None = None,
+    media_type: str = "IMAGE",
+    product_type: str = "FEED",
+    age_seconds: float = 0.0,
+    caption: str = "",
+) -> dict[str, Any]:
+    """A published media object made directly (no container), ``age_seconds`` old: for tests
+    that need many posts of known types and ages."""
+    from graph_emulator import DEMO_IG_USER_ID
+    from graph_emulator.state import add_media_object
+
+    state = emu.state
+    with state.lock:
+        owner = ig_user_id or DEMO_IG_USER_ID
+        if owner not in state.accounts:
+            raise ControlError(f"unknown account {owner}")
+        if (media_type, product_type) not in {
+            ("IMAGE", "FEED"), ("CAROUSEL_ALBUM", "FEED"), ("VIDEO", "REELS"), ("IMAGE", "STORY"), ("VIDEO", "STORY"),
+        }:  # fmt: skip
+            raise ControlError(f"unsupported media: {media_type}/{product_type}")
+        item = add_media_object(
+            state, state.accounts[owner], media_type, product_type, state.now() - float(age_seconds), caption
+        )
+        return {
+            "id": item.id,
+            "timestamp": format_time(item.timestamp),
+            "media_product_type": item.product_type,
+        }

@@ -343,6 +343,9 @@ class EmulatorHandle:
     def media(self, ig_user_id: str | None = None) -> list[dict[str, Any]]:
         return control.media(self.emulator, ig_user_id)
 
+    def add_media(self, **options: Any) -> dict[str, Any]:
+        return control.add_media(self.emulator, **options)
+
     @property
     def seed(self) -> int:
         return self.emulator.state.seed

@@ -405,6 +405,14 @@ def seed_media(state: EmulatorState, account: Account, count: int) -> None:
         _add_seeded_media(state, account, "IMAGE", STORY, now - age, "", rng)
 
 
+def add_media_object(
+    state: EmulatorState, account: Account, media_type: str, product_type: str, timestamp: float, caption: str
+) -> Media:
+    """Published media made directly, without a container (carousels get two children)."""
+    rng = random.Random(f"{state.seed}:{account.ig_user_id}:{state._next_media}")
+    return _add_seeded_media(state, account, media_type, product_type, timestamp, caption, rng, children=2)
+
+
 def _add_seeded_media(
     state: EmulatorState,
     account: Account,
@@ -413,7 +421,8 @@ def _add_seeded_media(
     timestamp: float,
     caption: str,
     rng: random.Random,
-) -> None:
+    children: int | None = None,
+) -> Media:
     media_id = state.new_media_id()
     url = f"https://scontent.cdninstagram.com/emulated/{media_id}.jpg"
     media = Media(
@@ -430,7 +439,7 @@ def _add_seeded_media(
     )
     state.media[media_id] = media
     if media_type == "CAROUSEL_ALBUM":
-        for _ in range(rng.randint(2, 5)):
+        for _ in range(children or rng.randint(2, 5)):
             child_id = state.new_media_id()
             state.media[child_id] = Media(
                 id=child_id,
@@ -445,3 +454,4 @@ def _add_seeded_media(
                 seeded=True,
             )
             media.children.append(child_id)
+    return media
