@@ -266,7 +266,9 @@ class Chart:
             for column in self.chart_columns
         ]
         draw: Callable[..., SafeString] = svg.line_chart if self.kind == "line" else svg.bar_chart
-        extra: dict[str, Any] = {"highlight": self.highlight, "stacked": self.stacked} if self.kind == "bar" else {}
+        extra: dict[str, Any] = (
+            {"highlight": self.highlight, "stacked": self.stacked} if self.kind == "bar" else {}
+        )
         return draw(title=self.title, labels=self.labels, series=series, width=width, height=height, **extra)
 
 
@@ -434,7 +436,8 @@ def country_chart(snapshot: AudienceSnapshot | None) -> Chart:
             Column(_("Followers"), [countries[code] for code in top], in_chart=False),
         ],
         highlight=tuple(index for index, code in enumerate(top) if code == TARGET_COUNTRY),
-        note=_("In Germany: %(share)s of followers.") % {"share": percent(audience_facts(snapshot).germany_share)}
+        note=_("In Germany: %(share)s of followers.")
+        % {"share": percent(audience_facts(snapshot).germany_share)}
         if countries
         else "",
     )

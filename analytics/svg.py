@@ -70,7 +70,7 @@ def axis_top(largest: float) -> float:
 
 def _number(value: float) -> str:
     decimals = 0 if float(value).is_integer() else 1
-    return number_format(value, decimals, use_l10n=True, force_grouping=True)
+    return number_format(round(value, decimals), decimals, use_l10n=True, force_grouping=True)
 
 
 def _text(

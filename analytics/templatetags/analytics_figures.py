@@ -11,13 +11,17 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
+def _number(value: float, decimals: int) -> str:
+    # Django's number_format cuts off further decimals instead of rounding (9.99999 → "9.9").
+    return number_format(round(float(value), decimals), decimals, use_l10n=True, force_grouping=True)
+
+
 @register.filter
 def figure(value: Any) -> str:
     """A count with the language's thousands separator; a dash where Instagram gave nothing."""
     if value is None or value == "":
         return "—"
-    decimals = 0 if float(value).is_integer() else 1
-    return number_format(value, decimals, use_l10n=True, force_grouping=True)
+    return _number(value, 0 if float(value).is_integer() else 1)
 
 
 @register.filter
@@ -25,7 +29,7 @@ def percent(value: Any) -> str:
     """A share (0.632) as a percentage ("63.2%", German "63,2 %")."""
     if value is None or value == "":
         return "—"
-    return _("%(number)s%%") % {"number": number_format(float(value) * 100, 1, use_l10n=True)}
+    return _("%(number)s%%") % {"number": _number(float(value) * 100, 1)}
 
 
 @register.filter
@@ -39,11 +43,12 @@ def change(headline: Any) -> str:
     difference = headline.change
     if difference is None:
         return _("no earlier figures to compare")
-    sign = "+" if difference > 0 else ("−" if difference < 0 else "±")
+    shown = round(abs(difference) * (1 if headline.is_share else 100), 1)
+    sign = "±" if shown == 0 else ("+" if difference > 0 else "−")
     if headline.is_share:
-        number = number_format(abs(difference), 1, use_l10n=True)
+        number = _number(abs(difference), 1)
         return _("%(sign)s%(number)s percentage points") % {"sign": sign, "number": number}
-    number = number_format(abs(difference) * 100, 1, use_l10n=True)
+    number = _number(abs(difference) * 100, 1)
     return _("%(sign)s%(number)s%%") % {"sign": sign, "number": number}
 
 
