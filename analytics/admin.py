@@ -10,7 +10,16 @@ from .models import InsightPull
 class InsightPullAdmin(admin.ModelAdmin):
     """Every pull, what it wrote and what it missed; read-only (the pull writes these)."""
 
-    list_display = ("started_at", "kind", "outcome", "calls", "usage_percent", "post_rows", "account_rows", "audience_rows")
+    list_display = (
+        "started_at",
+        "kind",
+        "outcome",
+        "calls",
+        "usage_percent",
+        "post_rows",
+        "account_rows",
+        "audience_rows",
+    )
     list_filter = ("kind", "outcome")
     readonly_fields = [field.name for field in InsightPull._meta.fields]
     date_hierarchy = "started_at"

@@ -11,7 +11,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from analytics.insights import BERLIN, pull_insights, sweep_story_insights
-from analytics.models import AccountInsight, AudienceKind, AudienceSnapshot, InsightPull, PostInsight, PullOutcome
+from analytics.models import (
+    AccountInsight,
+    AudienceKind,
+    AudienceSnapshot,
+    InsightPull,
+    PostInsight,
+    PullOutcome,
+)
 from graph_emulator.insights import expected_media_metrics
 from scheduling.models import Post
 from stories.models import Format

@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, days: int, **options: Any) -> None:
         if not 1 <= days <= 30:
-            raise CommandError("--days must be between 1 and 30 (Instagram keeps account figures for 30 days).")
+            raise CommandError(
+                "--days must be between 1 and 30 (Instagram keeps account figures for 30 days)."
+            )
         run = pull_insights(days=days, kind=PullKind.MANUAL)
         self.stdout.write(f"{run.get_outcome_display()}: {run.message}")
         if run.outcome == PullOutcome.FAILED:
