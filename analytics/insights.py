@@ -237,9 +237,31 @@ class Pull:
     post_figures: dict[int, dict[str, Any]] = field(default_factory=dict)
     extras_pulled: set[int] = field(default_factory=set)
 
+    # (calls made, usage percent) at the first and the latest usage header read.
+    first_reading: tuple[int, int] | None = None
+    last_reading: tuple[int, int] | None = None
+
+    def room(self) -> int | None:
+        """How many more calls fit below USAGE_STOP_PERCENT, from the usage seen so far
+        (None until a header said anything)."""
+        if self.first_reading is None or self.last_reading is None:
+            return None
+        (calls0, usage0), (calls1, usage1) = self.first_reading, self.last_reading
+        per_call = (usage1 - usage0) / (calls1 - calls0) if calls1 > calls0 else usage1 / max(1, calls1)
+        if per_call <= 0:
+            return None
+        return max(0, math.floor((USAGE_STOP_PERCENT - usage1) / per_call))
+
     def call(self, calls: int, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Make one request (``calls`` = how many calls Meta counts it as), then read the usage."""
         if self.stopped:
+            raise StopPull(self.stopped)
+        room = self.room()
+        if room is not None and calls > room and self.last_reading is not None:
+            self.stopped = (
+                f"Stopped at {self.last_reading[1]}% of Instagram's rate limit: {calls} more calls would pass "
+                f"{USAGE_STOP_PERCENT}% (this pull stops there, before Meta's 90%)"
+            )
             raise StopPull(self.stopped)
         self.run.calls += calls
         try:
@@ -262,6 +284,9 @@ class Pull:
         if usage is None:
             return
         self.run.usage_percent = max(self.run.usage_percent, min(usage.max_percent, 100))
+        self.last_reading = (self.run.calls, usage.max_percent)
+        if self.first_reading is None:
+            self.first_reading = self.last_reading
         if usage.max_percent >= USAGE_STOP_PERCENT and not self.stopped:
             self.stopped = (
                 f"Stopped at {usage.max_percent}% of Instagram's rate limit "
@@ -537,8 +562,12 @@ def _pull_extras(pull: Pull, due: list[Post], product_types: dict[int, str]) -> 
     left = list(due)
     for product_type, group in by_type.items():
         metrics = EXTRA_METRICS[product_type]
-        for start in range(0, len(group), IDS_PER_REQUEST):
-            chunk = group[start : start + IDS_PER_REQUEST]
+        waiting = list(group)
+        while waiting:
+            # A multi-id request counts once per id: never ask more ids than the usage leaves room for.
+            room = pull.room()
+            size = min(IDS_PER_REQUEST, room) if room is not None else IDS_PER_REQUEST
+            chunk, waiting = waiting[: max(1, size)], waiting[max(1, size) :]
             try:
                 answers = pull.call(
                     len(chunk), pull.client.media_insights_many, [p.media_id for p in chunk], metrics

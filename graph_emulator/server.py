@@ -146,7 +146,9 @@ class Emulator:
             usage: dict[str, Any] = {}
             app_percent = 0
             if req.account_id:
-                state.call_times.setdefault(req.account_id, []).append(state.now())
+                # Meta counts every id of a multi-id request as a call of its own.
+                weight = len([i for i in req.params.get("ids", "").split(",") if i]) if not req.path else 1
+                state.call_times.setdefault(req.account_id, []).extend([state.now()] * max(1, weight))
                 percent = state.usage_percent(req.account_id)
                 regain = 0
                 if throttled_minutes is not None:
