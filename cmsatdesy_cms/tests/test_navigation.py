@@ -36,7 +36,7 @@ def test_a_contributor_sees_their_stories_but_not_the_team_pages(people) -> None
 def test_the_outreach_team_sees_the_review_queue(people) -> None:
     links = nav_links(client_for(people["outreach"]))
 
-    assert {"My stories", "Review", "Calendar", "Leads", "Training", "Instagram"} <= links
+    assert {"My stories", "Review", "Calendar", "Leads", "Training", "Analytics", "Instagram"} <= links
     assert "Admin" not in links
 
 
