@@ -452,7 +452,7 @@ def _results_chart(
     slug: str,
     title: str,
     heading: str,
-    groups: Sequence[tuple[str, str]],
+    groups: Sequence[tuple[str, Any]],
     results: Sequence[selectors.PostResult],
     member: Callable[[selectors.PostResult, str], bool],
 ) -> Chart:
