@@ -116,6 +116,7 @@ def test_the_german_report_and_its_pdf_agree(people, october, tmp_path) -> None:
 
     text = pdf_text(output.read_bytes())
     assert "@cmsatdesy auf Instagram: Oktober 2026" in text
+    assert "Kennzahl Dieser Monat Veränderung Bedeutung" in text
     assert lead in text
 
 
