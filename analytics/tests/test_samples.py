@@ -96,7 +96,9 @@ def test_audience_samples(demo_account: Any) -> None:
     assert followers["age"] == {"18-24": 18, "25-34": 46}
     assert followers["gender"] == {"F": 35, "M": 26, "U": 3}
     assert followers["age_gender"]["25-34|F"] == 25
-    engaged = audience_figures(values("meta_engaged_audience_demographics_country.json"))[AudienceKind.ENGAGED]
+    engaged = audience_figures(values("meta_engaged_audience_demographics_country.json"))[
+        AudienceKind.ENGAGED
+    ]
     assert engaged["country"]["US"] == 7 and engaged["country"]["ES"] == 3
     assert engaged["timeframe"] == "LAST_90_DAYS"
     for kind, figures in ((AudienceKind.FOLLOWERS, followers), (AudienceKind.ENGAGED, engaged)):
