@@ -33,7 +33,9 @@ def page(user: Any, url: str) -> str:
 
 def published(post: Post, *, days_ago: int = 3) -> Post:
     Post.objects.filter(pk=post.pk).update(
-        status=PostStatus.PUBLISHED, media_id=f"1795{post.pk:011d}", published_at=NOW - timedelta(days=days_ago)
+        status=PostStatus.PUBLISHED,
+        media_id=f"1795{post.pk:011d}",
+        published_at=NOW - timedelta(days=days_ago),
     )
     post.refresh_from_db()
     return post
@@ -113,7 +115,9 @@ def test_the_teams_start_page_shows_last_weeks_reach_and_non_follower_share(peop
     account_days(TODAY - timedelta(days=7), TODAY - timedelta(days=1), followers=300, non_followers=700)
     html = page(people["outreach"], "/")
     assert "Last week on Instagram" in html
-    assert "7,000 accounts reached (daily figures added up); 70% of them did not follow the account yet." in html
+    assert (
+        "7,000 accounts reached (daily figures added up); 70% of them did not follow the account yet." in html
+    )
     assert "Last week on Instagram" not in page(people["contributor"], "/")
 
 
