@@ -8,6 +8,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from analytics.panels import last_week_reach
 from scheduling.selectors import next_two_weeks
 
 from .health import DOWN, UNKNOWN, health, is_healthy
@@ -20,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = next_steps(request.user)
     if context.get("team") is not None:
         context.update(next_two_weeks())
+        context.update(last_week_reach())
     return render(request, "home.html", context)
 
 

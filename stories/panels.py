@@ -55,3 +55,31 @@ def story_panels(request: Any, story: Any) -> list[Panel]:
         if panel is not None:
             panels.append(panel)
     return sorted(panels, key=lambda panel: panel.order)
+
+
+# --- Figures on the list of one's stories -------------------------------------------------------
+# A higher app registers ``func(stories) -> {story_pk: text}`` for a whole page of the list; it
+# must answer in a constant number of queries, whatever the page holds.
+ListFigures = Callable[[list[Any]], dict[int, str]]
+_list_figures: list[ListFigures] = []
+
+
+def register_story_list_figures(func: ListFigures) -> ListFigures:
+    """Add a function that gives short figures per story for a page of the list."""
+    if func not in _list_figures:
+        _list_figures.append(func)
+    return func
+
+
+def story_list_figures(stories: list[Any]) -> dict[int, list[str]]:
+    """Every registered function's texts per story; a function that fails is left out and logged."""
+    figures: dict[int, list[str]] = {}
+    for func in list(_list_figures):
+        try:
+            answers = func(stories)
+        except Exception:  # one app's broken figures must not take the list down
+            logger.exception("Story list figures %s failed", getattr(func, "__name__", func))
+            continue
+        for story_pk, text in answers.items():
+            figures.setdefault(story_pk, []).append(text)
+    return figures

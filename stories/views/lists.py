@@ -24,6 +24,7 @@ from ..models import (
     Status,
     Story,
 )
+from ..panels import story_list_figures
 
 QUEUE_PAGE_SIZE = 25
 MINE_PAGE_SIZE = 30
@@ -38,13 +39,17 @@ MINE_PAGE_SIZE = 30
 def my_stories(request: HttpRequest) -> HttpResponse:
     stories = Story.objects.mine(request.user).with_list_data().order_by("-updated_at", "-pk")
     page = Paginator(stories, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = list(page.object_list)
+    figures = story_list_figures(listed)
+    for story in listed:
+        story.list_figures = figures.get(story.pk, [])
     invitations = CoAuthorInvitation.objects.filter(
         contributor__user_id=int(request.user.pk or 0)
     ).select_related("story__author__user", "invited_by__contributor")
     return render(
         request,
         "stories/mine.html",
-        {"page": page, "stories": page.object_list, "invitations": list(invitations)},
+        {"page": page, "stories": listed, "invitations": list(invitations)},
     )
 
 
