@@ -15,6 +15,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -174,6 +175,9 @@ class Column:
     is_share: bool = False
     in_chart: bool = True
     colour: str = ""
+    # A column of words (a date, a kind of post) instead of numbers; never drawn.
+    texts: Sequence[str] = ()
+    csv_texts: Sequence[str] = ()
 
 
 @dataclass
@@ -193,7 +197,7 @@ class Chart:
 
     @property
     def chart_columns(self) -> list[Column]:
-        return [column for column in self.columns if column.in_chart]
+        return [column for column in self.columns if column.in_chart and not column.texts]
 
     @property
     def is_empty(self) -> bool:
@@ -212,7 +216,12 @@ class Chart:
                 "link": self.links[index] if index < len(self.links) else "",
                 "highlight": index in self.highlight,
                 "cells": [
-                    {"value": column.values[index], "is_share": column.is_share} for column in self.columns
+                    {
+                        "value": column.values[index] if index < len(column.values) else None,
+                        "is_share": column.is_share,
+                        "text": column.texts[index] if column.texts else None,
+                    }
+                    for column in self.columns
                 ],
             }
             for index, label in enumerate(self.labels)
@@ -227,8 +236,10 @@ class Chart:
         for index, label in enumerate(self.csv_labels):
             row: list[Any] = [label]
             for column in self.columns:
-                value = column.values[index]
-                if value is None:
+                value = column.values[index] if index < len(column.values) else None
+                if column.texts:
+                    row.append((column.csv_texts or column.texts)[index])
+                elif value is None:
                     row.append("")
                 elif column.is_share:
                     row.append(f"{value * 100:.1f}")
@@ -529,6 +540,19 @@ def top_posts_chart(results: Sequence[selectors.PostResult], count: int = TOP_PO
         csv_labels=[result.title for result in best],
         links=[result.url for result in best],
         columns=[
+            Column(
+                _("Published"),
+                [],
+                texts=[date_format(localtime(r.published_at), "SHORT_DATE_FORMAT") for r in best],
+                csv_texts=[localtime(r.published_at).date().isoformat() for r in best],
+            ),
+            Column(
+                _("Objective"),
+                [],
+                texts=[r.objective_label for r in best],
+                csv_texts=[r.objective for r in best],
+            ),
+            Column(_("Format"), [], texts=[r.format_label for r in best], csv_texts=[r.format for r in best]),
             Column(_("Accounts reached"), [r.reach for r in best]),
             Column(_("Times shown"), [r.views for r in best]),
             Column(_("Interactions"), [r.interactions for r in best]),

@@ -34,6 +34,8 @@ def percent(value: Any) -> str:
 
 @register.filter
 def cell(item: dict[str, Any]) -> str:
+    if item.get("text") is not None:
+        return str(item["text"])
     return percent(item["value"]) if item["is_share"] else figure(item["value"])
 
 

@@ -291,3 +291,37 @@ def test_the_dashboard_runs_the_same_queries_for_any_range_and_any_number_of_pos
     html = response.content.decode()
     assert response.status_code == 200
     assert text_of(html, "table-top-posts").count("Life at the detector") == min(posts, 10)
+
+
+def test_top_posts_say_when_they_went_out_and_what_they_were(people, today) -> None:
+    reel = published_post(
+        published=date(2026, 10, 20), objective="science", format="reel", title="Muons at midnight"
+    )
+    PostInsightFactory(
+        post=reel, day=date(2026, 11, 14), reach=1500, views=4000, total_interactions=100, saves=7, shares=3
+    )
+    client = client_for(people["outreach"])
+
+    html = client.get("/analytics/").content.decode()
+    assert "Muons at midnight 20 Oct 2026 Science communication Reel 1,500 4,000 100 7 3" in text_of(
+        html, "table-top-posts"
+    )
+    assert f'href="/calendar/posts/{reel.pk}/"' in html
+
+    rows = list(
+        csv.reader(io.StringIO(client.get("/analytics/csv/top-posts.csv").content.decode("utf-8-sig")))
+    )
+    assert rows == [
+        [
+            "Post",
+            "Published",
+            "Objective",
+            "Format",
+            "Accounts reached",
+            "Times shown",
+            "Interactions",
+            "Saves",
+            "Shares",
+        ],
+        ["Muons at midnight", "2026-10-20", "science", "reel", "1500", "4000", "100", "7", "3"],
+    ]

@@ -37,7 +37,13 @@
         animation: false,
         interaction: { mode: "index", intersect: false },
         scales: {
-          x: { stacked: spec.stacked, ticks: { autoSkip: true, maxRotation: 0 } },
+          // Categories (ages, countries, objectives) all keep their label; days and weeks thin out.
+          x: {
+            stacked: spec.stacked,
+            ticks: spec.type === "bar" && spec.labels.length <= 12 && !spec.stacked
+              ? { autoSkip: false, maxRotation: 45 }
+              : { autoSkip: true, maxRotation: 0 },
+          },
           y: {
             stacked: spec.stacked,
             beginAtZero: true,
