@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,11 @@ class RangeForm(forms.Form):
         if start < EARLIEST:
             raise forms.ValidationError(
                 _("Choose a start on or after %(day)s.") % {"day": date_format(EARLIEST)}, code="early"
+            )
+        if end > timezone.localdate():
+            raise forms.ValidationError(
+                _("Choose an end on or before today (%(day)s).") % {"day": date_format(timezone.localdate())},
+                code="future",
             )
         if (end - start).days + 1 > LONGEST_DAYS:
             raise forms.ValidationError(_("Choose at most three years at a time."), code="long")

@@ -19,7 +19,7 @@ from contributors.roles import roles_of
 
 from . import dashboard, report
 from .forms import RangeForm
-from .periods import Period, default_period, last_days, month_period, parse_month, previous_month
+from .periods import EARLIEST, Period, default_period, last_days, month_period, parse_month, previous_month
 
 
 def _require_team(request: HttpRequest) -> None:
@@ -135,7 +135,9 @@ def report_view(request: HttpRequest, month: str) -> HttpResponse:
     context = report.context(period)
     context.update(
         {
-            "earlier_url": _month_link(month_period(earlier.year, earlier.month)),
+            "earlier_url": _month_link(month_period(earlier.year, earlier.month))
+            if earlier >= EARLIEST
+            else "",
             "later_url": _month_link(month_period(later.year, later.month)) if later.year <= 9998 else "",
             "pdf_url": reverse("analytics:report_pdf", args=[month]),
         }

@@ -110,6 +110,8 @@ def test_a_chosen_range_is_shown_and_compared_with_as_many_days_before(people, t
         ("start=2001-01-01&end=2026-10-01", "Choose a start on or after 1 January 2010."),
         ("start=2020-01-01&end=2026-10-01", "Choose at most three years at a time."),
         ("start=99999999-01-01&end=", "Enter a valid date."),
+        ("start=9999-12-01&end=9999-12-31", "Choose an end on or before today (15 November 2026)."),
+        ("start=2026-10-01", "This field is required."),
     ],
 )
 def test_dates_that_cannot_be_shown_are_explained_and_kept(people, today, query, message) -> None:

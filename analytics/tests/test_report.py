@@ -74,6 +74,12 @@ def test_the_report_page_shows_the_months_figures_and_best_posts(people, october
     assert 'href="/analytics/report/2026-09/"' in html and 'href="/analytics/report/2026-11/"' in html
 
 
+def test_the_first_month_offers_no_month_before(people) -> None:
+    html = client_for(people["outreach"]).get("/analytics/report/2010-01/").content.decode()
+
+    assert "Month before" not in html and 'href="/analytics/report/2010-02/"' in html
+
+
 @pytest.mark.parametrize("month", ["2026-13", "2026-00", "0000-01", "9999-12"])
 def test_a_month_that_does_not_exist_is_not_found(people, month) -> None:
     assert client_for(people["outreach"]).get(f"/analytics/report/{month}/").status_code == 404
