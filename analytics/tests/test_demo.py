@@ -25,8 +25,12 @@ def test_seed_demo_gives_two_years_of_plausible_daily_snapshots_once() -> None:
 
     totals = AccountInsight.objects.aggregate(f=Sum("reach_followers"), n=Sum("reach_non_followers"))
     assert 0.55 < totals["n"] / (totals["f"] + totals["n"]) < 0.75  # mostly people who do not follow yet
-    first_month = AccountInsight.objects.filter(day__lt=today - timedelta(days=700)).aggregate(r=Sum("reach"))["r"]
-    last_month = AccountInsight.objects.filter(day__gte=today - timedelta(days=30)).aggregate(r=Sum("reach"))["r"]
+    first_month = AccountInsight.objects.filter(day__lt=today - timedelta(days=700)).aggregate(
+        r=Sum("reach")
+    )["r"]
+    last_month = AccountInsight.objects.filter(day__gte=today - timedelta(days=30)).aggregate(r=Sum("reach"))[
+        "r"
+    ]
     assert last_month > 1.8 * first_month  # growing
 
     audience = AudienceSnapshot.objects.filter(kind=AudienceKind.FOLLOWERS).latest("day")
@@ -41,4 +45,8 @@ def test_seed_demo_gives_two_years_of_plausible_daily_snapshots_once() -> None:
     )
     counts = (PostInsight.objects.count(), AccountInsight.objects.count(), AudienceSnapshot.objects.count())
     call_command("seed_demo", verbosity=0)
-    assert (PostInsight.objects.count(), AccountInsight.objects.count(), AudienceSnapshot.objects.count()) == counts
+    assert (
+        PostInsight.objects.count(),
+        AccountInsight.objects.count(),
+        AudienceSnapshot.objects.count(),
+    ) == counts

@@ -19,13 +19,17 @@ def test_the_nightly_pull_and_the_story_sweep_run_in_the_worker(
 ) -> None:
     posts = bind_emulator_media()
     pull_nightly_insights.delay()
-    wait_until(lambda: InsightPull.objects.filter(kind=PullKind.NIGHTLY).exclude(outcome="running").exists(), 60)
+    wait_until(
+        lambda: InsightPull.objects.filter(kind=PullKind.NIGHTLY).exclude(outcome="running").exists(), 60
+    )
     run = InsightPull.objects.get(kind=PullKind.NIGHTLY)
     assert run.outcome == PullOutcome.COMPLETE, run.message
     assert PostInsight.objects.count() == len([p for p in posts if p.format != Format.STORY])
     assert AccountInsight.objects.exists() and AudienceSnapshot.objects.count() == 2
 
     sweep_story_insights.delay()
-    wait_until(lambda: InsightPull.objects.filter(kind=PullKind.STORIES).exclude(outcome="running").exists(), 60)
+    wait_until(
+        lambda: InsightPull.objects.filter(kind=PullKind.STORIES).exclude(outcome="running").exists(), 60
+    )
     assert InsightPull.objects.get(kind=PullKind.STORIES).outcome == PullOutcome.COMPLETE
     assert PostInsight.objects.filter(media_product_type="STORY").count() == 2
