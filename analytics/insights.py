@@ -607,7 +607,7 @@ def finish_run(
     run.missed = missed
     run.finished_at = timezone.now()
     stopped = pull.stopped if pull else ""
-    if failure and not wrote_anything:
+    if (failure or stopped) and not wrote_anything:
         run.outcome = PullOutcome.FAILED
     elif stopped:
         run.outcome = PullOutcome.STOPPED

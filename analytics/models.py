@@ -28,6 +28,10 @@ def _count(label: Any) -> Any:
     return models.PositiveIntegerField(label, null=True, blank=True)
 
 
+# Removed by Meta in 2025; ``views`` replaces them (GRAPH_API.md, Insights).
+LEGACY_VIEWS = ("impressions", "plays", "video_views")
+
+
 class PostInsightQuerySet(models.QuerySet["PostInsight"]):
     def between(self, start: date, end: date) -> PostInsightQuerySet:
         return self.filter(day__gte=start, day__lte=end)
@@ -85,6 +89,18 @@ class PostInsight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} {self.day}"
+
+    @property
+    def views_or_legacy(self) -> int | None:
+        """``views``, or in data from before Meta replaced them (2025) the figure it replaced:
+        ``impressions``, ``plays`` or ``video_views`` from ``raw``."""
+        if self.views is not None:
+            return self.views
+        for name in LEGACY_VIEWS:
+            value = (self.raw or {}).get(name)
+            if isinstance(value, int):
+                return value
+        return None
 
 
 class AccountInsightQuerySet(models.QuerySet["AccountInsight"]):

@@ -20,6 +20,8 @@ from stories.panels import Panel
 from .insights import BERLIN
 from .models import AccountInsight, PostInsight
 
+FIRST_DAYS = timedelta(days=6)
+
 
 def _count(value: int | None) -> str:
     return number_format(value or 0, force_grouping=True)
@@ -52,8 +54,9 @@ def story_reach_panel(request: Any, story: Any) -> Panel | None:
     latest = PostInsight.objects.filter(post=post).order_by("-day").first()
     split = None
     if latest is not None and post.published_at:
+        # A post gathers most of its reach in its first days: the account's split of those days.
         first_day = post.published_at.astimezone(BERLIN).date()
-        split = account_follow_split(first_day, max(first_day, latest.day))
+        split = account_follow_split(first_day, max(first_day, min(latest.day, first_day + FIRST_DAYS)))
     html = render_to_string(
         "analytics/_story_reach_panel.html",
         {

@@ -67,6 +67,12 @@ def test_a_live_story_shows_its_reach_and_the_accounts_follower_share(people: di
     assert "It was shown 6,100 times." in html
     assert "62% of the accounts the whole account reached did not follow it" in html
     assert "This share is the account's" in html
+    client = Client()
+    client.force_login(people["contributor"])
+    client.cookies["django_language"] = "de"
+    german = client.get(f"/stories/{post.story_id}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Ihre Geschichte hat 4.210 Personen erreicht, 312 davon haben reagiert." in german
+    assert "Dieser Anteil gilt für das ganze Konto" in german
 
 
 @time_machine.travel(NOW, tick=False)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from analytics.insights import BERLIN, pull_insights, sweep_story_insights
-from analytics.models import AccountInsight, AudienceSnapshot, PostInsight, PullOutcome
+from analytics.models import AccountInsight, AudienceSnapshot, InsightPull, PostInsight, PullOutcome
 from scheduling.models import Post, PostStatus
 from stories.models import Format
 
@@ -81,3 +83,23 @@ def test_a_story_whose_insights_are_gone_keeps_its_last_figures(
     )
     sweep_story_insights()
     assert {row.post_id: row.reach for row in PostInsight.objects.filter(post__in=stories)} == reach
+
+
+def test_a_refused_token_fails_the_pull_and_the_command_says_so(
+    demo_account: Any, graph_emulator: Any, bind_emulator_media: Any
+) -> None:
+    bind_emulator_media()
+    graph_emulator.add_fault("token_expired", count=None)
+    with pytest.raises(CommandError, match="The pull failed"):
+        call_command("pull_insights", stdout=StringIO())
+    run = InsightPull.objects.get()
+    assert run.outcome == PullOutcome.FAILED
+    assert "Instagram refused the token" in run.message
+    assert run.calls == 1  # it does not go on knocking
+    assert not PostInsight.objects.exists()
+
+
+def test_pull_insights_refuses_more_than_30_days(db: Any) -> None:
+    with pytest.raises(CommandError, match="--days must be between 1 and 30"):
+        call_command("pull_insights", "--days", "31")
+    assert not InsightPull.objects.exists()

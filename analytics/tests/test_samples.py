@@ -37,12 +37,14 @@ def test_feed_post_sample_with_the_removed_video_views() -> None:
     )  # fmt: skip
     assert row.views is None
     assert row.raw == {"video_views": 5000}
+    assert row.views_or_legacy == 5000
 
 
 @pytest.mark.django_db
 def test_reels_sample_with_removed_plays() -> None:
     row = stored_post_row("ab_media_insights_reels.json")
     assert (row.reach, row.avg_watch_time_ms, row.total_watch_time_ms) == (2006, 12549, 30017581)
+    assert row.views_or_legacy == 2385  # plays
     assert row.raw == {"plays": 2385, "ig_reels_aggregated_all_plays_count": 383, "clips_replays_count": 102}
 
 
@@ -51,6 +53,7 @@ def test_legacy_impressions_sample() -> None:
     row = stored_post_row("pf_media_insights_legacy_impressions.json")
     assert (row.reach, row.saves) == (5, 0)
     assert row.raw == {"impressions": 8}
+    assert row.views_or_legacy == 8
 
 
 @pytest.mark.django_db

@@ -12,15 +12,20 @@ from stories.models import Status, Story, StoryImage
 from stories.panels import Panel, register_story_panel, story_panels, unregister_story_panel
 
 
+def demo_stories() -> Any:
+    """The stories of this app's demo (the analytics demo adds an archive of published ones)."""
+    return Story.objects.exclude(title__startswith="Archive: ")
+
+
 @pytest.mark.django_db
 def test_seed_demo_makes_stories_in_every_state_and_is_idempotent() -> None:
     call_command("seed_demo", stdout=StringIO())
     assert set(Story.objects.values_list("status", flat=True)) == set(Status.values)
-    assert Story.objects.count() == len(STORIES)
+    assert demo_stories().count() == len(STORIES)
     for image in StoryImage.objects.all():
         assert image.original.storage.exists(image.original.name)
         assert image.rendition.storage.exists(image.rendition.name)
-    approved = Story.objects.filter(status=Status.APPROVED)
+    approved = demo_stories().filter(status=Status.APPROVED)
     assert approved.filter(publication__isnull=False, science_signoff_at__isnull=False).exists()
     # Every approved demo story would pass approval as it stands.
     from stories.services import approval_problems
@@ -28,17 +33,17 @@ def test_seed_demo_makes_stories_in_every_state_and_is_idempotent() -> None:
     for story in approved:
         assert approval_problems(story) == [], story
     call_command("seed_demo", stdout=StringIO())
-    assert Story.objects.count() == len(STORIES)
+    assert demo_stories().count() == len(STORIES)
 
 
 @pytest.mark.django_db
 def test_seed_demo_scale_adds_copies_sharing_image_files() -> None:
     call_command("seed_demo", "--scale", "3", stdout=StringIO())
-    assert Story.objects.count() == 3 * len(STORIES)
+    assert demo_stories().count() == 3 * len(STORIES)
     files = set(StoryImage.objects.values_list("original", flat=True))
     assert len(files) <= 6
     call_command("seed_demo", "--scale", "3", stdout=StringIO())
-    assert Story.objects.count() == 3 * len(STORIES)
+    assert demo_stories().count() == 3 * len(STORIES)
 
 
 def test_story_panels_come_from_registered_functions_in_order() -> None:
