@@ -16,7 +16,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from scheduling.models import BERLIN, Post, PostStatus
 from stories.models import Story
 
-from .models import AccountInsight, AudienceKind, AudienceSnapshot, PostInsight
+from .models import LEGACY_VIEWS, AccountInsight, AudienceKind, AudienceSnapshot, PostInsight
 from .periods import Period
 
 ACCOUNT_FIELDS = (
@@ -28,6 +28,7 @@ ACCOUNT_FIELDS = (
     "accounts_engaged",
     "total_interactions",
     "follower_count",
+    "raw",
 )
 
 
@@ -52,7 +53,14 @@ def account_days(period: Period) -> dict[date, dict[str, Any]]:
         .order_by("day")
         .values(*ACCOUNT_FIELDS)
     )
-    return {row["day"]: row for row in rows}
+    days = {}
+    for row in rows:
+        raw = row.pop("raw") or {}
+        if row["views"] is None:
+            # Days from before Meta replaced impressions with views (2025) carry the old figure.
+            row["views"] = next((raw[name] for name in LEGACY_VIEWS if isinstance(raw.get(name), int)), None)
+        days[row["day"]] = row
+    return days
 
 
 def published_counts(period: Period) -> tuple[int, int]:
@@ -136,7 +144,7 @@ def post_results(period: Period) -> list[PostResult]:
                 format_label=str(story.get_format_display()),
                 day=snapshot.day,
                 reach=snapshot.reach,
-                views=snapshot.views,
+                views=snapshot.views_or_legacy,
                 interactions=snapshot.total_interactions,
                 likes=snapshot.likes,
                 comments=snapshot.comments,

@@ -327,3 +327,14 @@ def test_top_posts_say_when_they_went_out_and_what_they_were(people, today) -> N
         ],
         ["Muons at midnight", "2026-10-20", "science", "reel", "1500", "4000", "100", "7", "3"],
     ]
+
+
+def test_days_and_posts_from_before_views_count_their_impressions(people, today) -> None:
+    account_days(date(2026, 10, 1), date(2026, 10, 2), views=None, raw={"impressions": 1200})
+    post = published_post(published=date(2026, 10, 1), title="An old favourite")
+    PostInsightFactory(post=post, day=date(2026, 10, 2), views=None, raw={"impressions": 3456})
+
+    html = client_for(people["outreach"]).get("/analytics/?start=2026-10-01&end=2026-10-02").content.decode()
+
+    assert "2,400" in text_of(html, "headline-views")
+    assert "An old favourite 1 Oct 2026 Outreach Single image 400 3,456" in text_of(html, "table-top-posts")
