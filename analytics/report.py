@@ -34,9 +34,26 @@ def pdf_filename(period: Period, language: str) -> str:
     return f"cmsatdesy-report-{period.start:%Y-%m}-{language}.pdf"
 
 
+def _weasyprint() -> Any:
+    """WeasyPrint, imported without its one global side effect.
+
+    Importing it sets Pillow's ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` for the whole process,
+    after which a web process or worker that once made a PDF would take damaged photo uploads as
+    whole ones. The report holds no raster images (its charts are SVG), so the flag goes back.
+    """
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    import weasyprint
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return weasyprint
+
+
 def render_pdf(period: Period, language: str) -> bytes:
     """The report of ``period`` as a PDF in ``language`` (about half a second per page)."""
-    from weasyprint import CSS, HTML
+    weasyprint = _weasyprint()
+    HTML, CSS = weasyprint.HTML, weasyprint.CSS  # noqa: N806 - WeasyPrint's own names
 
     with translation.override(language):
         html = render_to_string("analytics/report_document.html", {**context(period), "language": language})

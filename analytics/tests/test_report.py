@@ -144,3 +144,18 @@ def test_outreach_report_says_when_it_cannot_write(db, tmp_path) -> None:
     missing = Path(tmp_path) / "no" / "such" / "folder" / "report.pdf"
     with pytest.raises(CommandError, match="Could not write"):
         call_command("outreach_report", "--month", "2026-10", "--output", str(missing))
+
+
+def test_after_a_pdf_a_damaged_photo_is_still_refused(people, october) -> None:
+    # WeasyPrint, once imported, would have Pillow accept truncated images process-wide.
+    from stories import services
+    from stories.tests.factories import StoryFactory, upload
+    from stories.tests.test_upload_limits import _png
+
+    assert client_for(people["outreach"]).get("/analytics/report/2026-10/pdf/").status_code == 200
+
+    story = StoryFactory()
+    with pytest.raises(services.ImageRejected):
+        services.image_add(
+            story=story, user=story.author.user, upload=upload("b.png", _png(800, 600, cut=0.3), "image/png")
+        )
