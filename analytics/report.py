@@ -53,9 +53,8 @@ def _weasyprint() -> Any:
 def render_pdf(period: Period, language: str) -> bytes:
     """The report of ``period`` as a PDF in ``language`` (about half a second per page)."""
     weasyprint = _weasyprint()
-    HTML, CSS = weasyprint.HTML, weasyprint.CSS  # noqa: N806 - WeasyPrint's own names
 
     with translation.override(language):
         html = render_to_string("analytics/report_document.html", {**context(period), "language": language})
-    document = HTML(string=html, base_url=str(REPORT_CSS.parent))
-    return bytes(document.write_pdf(stylesheets=[CSS(filename=str(REPORT_CSS))]))
+    document = weasyprint.HTML(string=html, base_url=str(REPORT_CSS.parent))
+    return bytes(document.write_pdf(stylesheets=[weasyprint.CSS(filename=str(REPORT_CSS))]))
