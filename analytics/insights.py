@@ -242,12 +242,14 @@ class Pull:
     last_reading: tuple[int, int] | None = None
 
     def room(self) -> int | None:
-        """How many more calls fit below USAGE_STOP_PERCENT, from the usage seen so far
-        (None until a header said anything)."""
+        """How many more calls fit below USAGE_STOP_PERCENT, from how fast the usage rose during
+        this pull (None until two headers said anything)."""
         if self.first_reading is None or self.last_reading is None:
             return None
         (calls0, usage0), (calls1, usage1) = self.first_reading, self.last_reading
-        per_call = (usage1 - usage0) / (calls1 - calls0) if calls1 > calls0 else usage1 / max(1, calls1)
+        if calls1 <= calls0:
+            return None  # one reading tells nothing of the rate: other work may have used the rest
+        per_call = (usage1 - usage0) / (calls1 - calls0)
         if per_call <= 0:
             return None
         return max(0, math.floor((USAGE_STOP_PERCENT - usage1) / per_call))
