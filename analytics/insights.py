@@ -236,18 +236,22 @@ class Pull:
     stopped: str = ""
     post_figures: dict[int, dict[str, Any]] = field(default_factory=dict)
     extras_pulled: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    listing_complete: bool = False
 
     # (calls made, usage percent) at the first and the latest usage header read.
     first_reading: tuple[int, int] | None = None
     last_reading: tuple[int, int] | None = None
 
     def room(self) -> int | None:
-        """How many more calls fit below USAGE_STOP_PERCENT, from the usage seen so far
-        (None until a header said anything)."""
+        """How many more calls fit below USAGE_STOP_PERCENT, from how fast the usage rose during
+        this pull (None until two headers said anything)."""
         if self.first_reading is None or self.last_reading is None:
             return None
         (calls0, usage0), (calls1, usage1) = self.first_reading, self.last_reading
-        per_call = (usage1 - usage0) / (calls1 - calls0) if calls1 > calls0 else usage1 / max(1, calls1)
+        if calls1 <= calls0:
+            return None  # one reading tells nothing of the rate: other work may have used the rest
+        per_call = (usage1 - usage0) / (calls1 - calls0)
         if per_call <= 0:
             return None
         return max(0, math.floor((USAGE_STOP_PERCENT - usage1) / per_call))
@@ -402,6 +406,7 @@ def _pull_listing(pull: Pull, posts: dict[str, Post]) -> dict[int, str]:
             figures["media_product_type"] = product_types[post.pk]
             _merge(pull, post.pk, figures)
         if not page.after_cursor or not page.items:
+            pull.listing_complete = True
             return product_types
         after = page.after_cursor
 
@@ -537,9 +542,14 @@ def _pull_audience(pull: Pull) -> None:
 
 def _extras_due(pull: Pull, posts: dict[str, Post], product_types: dict[int, str]) -> list[Post]:
     """Recent posts, and the seventh of the older ones whose extras are oldest."""
+    # Only media the listing showed tonight: a post missing from it is gone from Instagram (or
+    # the listing broke off), and asking for it would fail a whole multi-id request.
     candidates = [
-        post for post in posts.values() if _product_type(post, product_types.get(post.pk)) in EXTRA_METRICS
+        post
+        for post in posts.values()
+        if post.pk in product_types and product_types[post.pk] in EXTRA_METRICS
     ]
+
     recent_since = pull.now - timedelta(days=RECENT_DAYS)
     recent = [post for post in candidates if post.published_at and post.published_at >= recent_since]
     older = [post for post in candidates if not (post.published_at and post.published_at >= recent_since)]
@@ -623,6 +633,8 @@ def finish_run(
         parts.append(stopped + ".")
     if failure:
         parts.append(failure)
+    if pull and pull.notes:
+        parts.extend(pull.notes)
     if missed:
         parts.append("Missed: " + "; ".join(f"{m['what']} ({m['why']})" for m in missed))
     run.message = " ".join(parts)
@@ -648,6 +660,14 @@ def pull_insights(*, days: int = 1, kind: str = PullKind.NIGHTLY, now: datetime 
 
     def listing() -> None:
         product_types.update(_pull_listing(pull, posts))
+        unlisted = [p for p in posts.values() if p.pk not in product_types and p.format != Format.STORY]
+        if pull.listing_complete and unlisted:
+            pull.notes.append(
+                f"{len(unlisted)} published posts are not among the account's media on Instagram "
+                f"(removed there?): posts {', '.join(str(p.pk) for p in unlisted[:20])}"
+                + (" …" if len(unlisted) > 20 else "")
+                + "."
+            )
 
     def extras() -> None:
         _pull_extras(pull, _extras_due(pull, posts, product_types), product_types)

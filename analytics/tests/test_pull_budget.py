@@ -109,3 +109,22 @@ def test_with_the_usage_header_past_90_percent_it_stops_at_once(
     # The first page's 100 posts are kept.
     assert PostInsight.objects.count() == 100
     assert InsightPull.objects.get().message == run.message
+
+
+def test_usage_spent_by_other_work_before_the_pull_does_not_stop_it_early(
+    graph_emulator: Any, make_published: Any, demo_account: Any
+) -> None:
+    import requests
+
+    from graph_emulator import DEMO_TOKEN
+
+    graph_emulator.configure(usage_calls_per_hour=200)  # every call 0.5 %
+    with time_machine.travel(NIGHT, tick=False):
+        make_published(two_hundred_posts())
+        for _ in range(100):  # publishing and token checks used half the hour's calls already
+            requests.get(
+                f"{graph_emulator.base_url}/me", headers={"Authorization": f"Bearer {DEMO_TOKEN}"}, timeout=10
+            )
+        run = pull_insights()
+    assert run.outcome == PullOutcome.COMPLETE, run.message
+    assert 50 < run.usage_percent < 85

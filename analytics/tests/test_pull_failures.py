@@ -41,19 +41,35 @@ def test_a_failed_account_call_keeps_the_posts_and_the_audience(
     assert row.reach is None and row.follower_count
 
 
-def test_a_media_gone_from_instagram_does_not_cost_the_others_their_extras(
+def test_a_post_gone_from_instagram_is_named_and_costs_no_calls(
     demo_account: Any, graph_emulator: Any, make_published: Any
 ) -> None:
     posts = make_published([(Format.SINGLE_IMAGE, 2), (Format.SINGLE_IMAGE, 3), (Format.REEL, 4)])
     gone = posts[1]
     Post.objects.filter(pk=gone.pk).update(media_id="17959999999999999")
     run = pull_insights()
-    assert run.outcome == PullOutcome.PARTIAL
-    assert [m["what"] for m in run.missed] == [f"type-specific figures of post {gone.pk}"]
-    assert "does not exist" in run.missed[0]["why"]
+    assert run.outcome == PullOutcome.COMPLETE, run.message
+    assert (
+        f"1 published posts are not among the account's media on Instagram (removed there?): posts {gone.pk}."
+        in (run.message)
+    )
     for post in (posts[0], posts[2]):
         assert PostInsight.objects.get(post=post).extras_pulled_on == today()
     assert not PostInsight.objects.filter(post=gone).exists()
+    assert not any("17959999999999999" in str(call["params"]) for call in graph_emulator.calls())
+
+
+def test_a_failed_multi_id_request_is_asked_again_id_by_id(
+    demo_account: Any, graph_emulator: Any, make_published: Any
+) -> None:
+    posts = make_published([(Format.SINGLE_IMAGE, 2), (Format.CAROUSEL, 3), (Format.SINGLE_IMAGE, 4)])
+    graph_emulator.add_fault("error", match=r"^/$", code=100, message="Invalid parameter", count=1)
+    run = pull_insights()
+    assert run.outcome == PullOutcome.COMPLETE, run.message
+    for post in posts:
+        assert PostInsight.objects.get(post=post).extras_pulled_on == today()
+    singles = [call for call in graph_emulator.calls() if call["endpoint"].endswith("/insights")]
+    assert {call["endpoint"].split("/")[1] for call in singles} >= {p.media_id for p in posts}
 
 
 def test_throttling_stops_the_pull_and_keeps_what_it_got(
