@@ -239,6 +239,11 @@ def story_update(*, story: Story, user: Any, expected_version: int, **fields: An
         )
         if changed:
             record(current, user, EventKind.EDITED, fields=changed)
+        if "format" in changed:
+            from .photos import refit_photos
+
+            current.refresh_from_db()
+            refit_photos(current)
         if co_authors is not None:
             _set_co_authors(current, user, co_authors)
     return sync(story, current)

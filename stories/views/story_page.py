@@ -18,6 +18,7 @@ from ..captions import (
 )
 from ..diff import revision_diff
 from ..forms import (
+    CarouselRatioForm,
     CommentForm,
     CropForm,
     RevisionChoiceForm,
@@ -26,6 +27,7 @@ from ..forms import (
 from ..images import default_crop
 from ..models import (
     REVIEWABLE_STATUSES,
+    Format,
     Story,
     StoryImage,
 )
@@ -42,6 +44,7 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
     first = next((image for image in images if image.is_ready), None)
     may_edit = can_edit(user, story)
     may_crop = can_crop(user, story)
+    _attach_cuts(story, images)
     if may_crop:
         _attach_crop_forms(story, images)
     revisions = list(story.revisions.select_related("created_by"))
@@ -54,6 +57,8 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
         "preview_text": shown,
         "preview_cut": cut,
         "frame": _frame_class(first),
+        "first_ready": first,
+        "ratio_form": CarouselRatioForm(initial={"ratio": story.carousel_ratio}),
         "counts": caption_counts(story.caption),
         "actions": available_actions(user, story),
         "state_reason": history.reason_for_state(story),
@@ -72,6 +77,7 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
         "may_see_contacts": can_see_contacts(user, story),
         "may_see_result": can_see_result(user, story),
         "problems": services.approval_problems(story) if story.status in REVIEWABLE_STATUSES else [],
+        "warnings": services.approval_warnings(story) if story.status in REVIEWABLE_STATUSES else [],
         "is_reviewer": is_reviewer_of(user, story),
         "panels": story_panels(request, story),
         "co_authors": list(story.co_authors.select_related("user")),
@@ -79,20 +85,21 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
     }
 
 
-def _attach_crop_forms(story: Story, images: list[StoryImage]) -> None:
-    """Each photo's crop form; carousel items after the first are held to the first one's ratio."""
+def _attach_cuts(story: Story, images: list[StoryImage]) -> None:
+    """How Instagram will show each photo (`stories.crops`): ratio, part kept, flags."""
     first = images[0] if images else None
-    for index, image in enumerate(images):
+    for image in images:
+        image.cut = services.photo_cut(story, image, first)  # type: ignore[attr-defined]
+
+
+def _attach_crop_forms(story: Story, images: list[StoryImage]) -> None:
+    """Each photo's crop form; carousel items are held to the carousel's ratio."""
+    first = images[0] if images else None
+    for image in images:
         image.crop_form = _crop_form(image)  # type: ignore[attr-defined]
         image.target_ratio = None  # type: ignore[attr-defined]
-        if (
-            index
-            and story.format == "carousel"
-            and first
-            and first.rendition_width
-            and first.rendition_height
-        ):
-            image.target_ratio = round(first.rendition_width / first.rendition_height, 4)  # type: ignore[attr-defined]
+        if story.format == Format.CAROUSEL and first and image.original_width and image.original_height:
+            image.target_ratio = round(services.needed_ratio(story, image, first), 4)  # type: ignore[attr-defined]
 
 
 def _crop_form(image: StoryImage) -> CropForm:
