@@ -369,6 +369,9 @@ def image_update(
         if changes:
             record(current, user, EventKind.PHOTO_CHANGED, number=fresh.position + 1, fields=sorted(changes))
         if crop is not None:
+            # A crop by hand: a single photo's at any ratio Instagram takes, a carousel item's at
+            # the carousel's.
+            fresh.crop_by_hand = True
             ratio = _target_ratio(fresh)
             box = clamp_crop(crop, fresh.original_width, fresh.original_height, ratio)
             changes.update(
