@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from contributors.roles import OUTREACH_TEAM
 
-from .models import REVIEWABLE_STATUSES, Story, StoryQuerySet
+from .models import REVIEWABLE_STATUSES, Status, Story, StoryQuerySet
 
 # The queue's status filter: stories waiting for the team's decision, or every state.
 AWAITING = "awaiting"
@@ -22,7 +22,8 @@ ALL = "all"
 def review_queue(user: Any, filters: dict[str, Any]) -> tuple[StoryQuerySet, dict[str, int]]:
     """The stories of the review queue under `filters` (a `ReviewFilterForm`'s cleaned data),
     oldest waiting first, and how many of them are in each state before the status filter."""
-    stories = Story.objects.visible_to(user).filter(submitted_at__isnull=False)
+    # A story its authors took back to editing has left the queue until it is submitted again.
+    stories = Story.objects.visible_to(user).filter(submitted_at__isnull=False).exclude(status=Status.DRAFT)
     if filters.get("objective"):
         stories = stories.filter(objective=filters["objective"])
     if filters.get("format"):
@@ -52,6 +53,24 @@ def review_queue(user: Any, filters: dict[str, Any]) -> tuple[StoryQuerySet, dic
     elif status != ALL:
         stories = stories.filter(status=status)
     return stories.for_review_queue().waiting_longest_first(), counts
+
+
+# Waiting for the team, and nobody has taken it: the queue's and the start page's one meaning.
+NOBODY_HAS_TAKEN = Q(status__in=REVIEWABLE_STATUSES, reviewer__isnull=True)
+
+
+def queue_summary(user: Any) -> dict[str, int]:
+    """The start page's counts, counted as the queue counts: stories waiting for the team, those
+    nobody has taken, and those `user` reviews. One query."""
+    return (
+        Story.objects.visible_to(user)
+        .filter(status__in=REVIEWABLE_STATUSES)
+        .aggregate(
+            waiting=Count("pk"),
+            new=Count("pk", filter=NOBODY_HAS_TAKEN),
+            taken_by_me=Count("pk", filter=Q(reviewer=user)),
+        )
+    )
 
 
 def without_eligible_reviewer(stories: Iterable[Story]) -> set[int]:

@@ -162,9 +162,12 @@ def story_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
         messages.error(request, str(exc.message))
         return redirect("stories:detail", pk=story.pk)
     story.refresh_from_db()
-    messages.success(
-        request, _("Done: the story is now “%(status)s”.") % {"status": story.get_status_display()}
-    )
+    if chosen.done is not None:
+        messages.success(request, str(chosen.done))
+    else:
+        messages.success(
+            request, _("Done: the story is now “%(status)s”.") % {"status": story.get_status_display()}
+        )
     if not can_view(request.user, story):
         return redirect("stories:mine")
     return redirect("stories:detail", pk=story.pk)
