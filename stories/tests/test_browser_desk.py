@@ -128,3 +128,73 @@ def test_a_saved_crop_shows_at_once_in_the_same_page(page: Any, people: dict[str
     assert page.get_by_test_id("cut-1").get_attribute("src") != before
     assert shown_ratio(page, "cut-1") == 0.83
     assert shown_ratio(page, "preview-photo-1") == 0.83
+
+
+def test_a_science_reviewer_is_told_reads_the_result_requests_changes_and_signs_off(
+    page: Any, people: dict[str, Any], tasks_run_inline: None
+) -> None:
+    from django.core import mail
+
+    from contributors.tests.factories import PublicationFactory
+
+    result = PublicationFactory(
+        title="Observation of top-quark pair production near threshold", arxiv_id="2512.03456", cms_id=""
+    )
+    author = people["contributor"]
+    story = StoryFactory(
+        author=author.contributor, format=Format.SINGLE_IMAGE, title="Toponium", publication=result
+    )
+    services.image_add(
+        story=story, user=author, upload=upload("top.jpg", jpeg_bytes(1200, 900)), alt_text="A plot."
+    )
+    StoryImage.objects.filter(story=story).update(no_identifiable_person=True)
+    mail.outbox.clear()
+    services.story_submit(story=story, user=author)
+
+    # The science reviewer gets a notice of their own, with the link to the story.
+    [notice] = [m for m in mail.outbox if m.to == [people["science"].email]]
+    assert notice.subject == "[cmsatdesy] Science sign-off needed: Toponium"
+    assert f"/stories/{story.pk}/" in notice.body
+
+    page = desk(page, "lukas")
+    page.goto(f"/stories/{story.pk}/")
+    result_line = page.get_by_test_id("result")
+    expect(result_line).to_contain_text("Observation of top-quark pair production near threshold")
+    expect(result_line.get_by_role("link", name="arXiv:2512.03456")).to_have_attribute(
+        "href", "https://arxiv.org/abs/2512.03456"
+    )
+    expect(page.get_by_text("2512.03456 (2512.03456)")).to_have_count(0)
+
+    # What is wrong in the physics goes back to the authors, and the team hears of it.
+    mail.outbox.clear()
+    page.get_by_label("What is wrong in the physics").fill("The mass window is 340–350 GeV, not 300.")
+    page.get_by_role("button", name="Request changes to the science").click()
+    expect(
+        page.get_by_text(
+            "The story has gone back to its authors with your request. The outreach team has been told."
+        )
+    ).to_be_visible()
+    story.refresh_from_db()
+    assert story.status == Status.CHANGES_REQUESTED
+    told = {m.to[0]: m for m in mail.outbox}
+    assert set(told) == {author.email, people["outreach"].email}
+    assert "The mass window is 340–350 GeV, not 300." in told[author.email].body
+
+    # Fixed and resubmitted: the reviewer is told again and signs off.
+    services.story_update(story=story, user=author, expected_version=story.version, caption="340–350 GeV.")
+    mail.outbox.clear()
+    services.story_resubmit(story=story, user=author)
+    assert [m.subject for m in mail.outbox if m.to == [people["science"].email]] == [
+        "[cmsatdesy] Science sign-off needed: Toponium"
+    ]
+    mail.outbox.clear()
+    page.goto(f"/stories/{story.pk}/")
+    page.get_by_role("button", name="Sign off the science").click()
+    expect(
+        page.get_by_text("You have signed off the science of this story. The outreach team has been told.")
+    ).to_be_visible()
+    expect(page.get_by_text("the story is now")).to_have_count(0)
+    # Nobody of the team has taken the story yet: the team is told.
+    assert [(m.to[0], m.subject) for m in mail.outbox] == [
+        (people["outreach"].email, "[cmsatdesy] Science signed off: Toponium")
+    ]
