@@ -114,8 +114,8 @@ def test_the_start_page_in_german(people: dict[str, Any]) -> None:
 
     html = " ".join(client.get("/").content.decode().split())
 
-    assert "1 Geschichte wartet auf Begutachtung." in html
-    assert "Prüfliste öffnen" in html
+    assert "1 Geschichte wartet auf Prüfung." in html
+    assert "Prüfeingang öffnen" in html
 
 
 @pytest.mark.parametrize("role", ["contributor", "outreach", "science", "admin"])

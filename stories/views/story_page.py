@@ -32,7 +32,15 @@ from ..models import (
     StoryImage,
 )
 from ..panels import story_panels
-from ..permissions import can_crop, can_edit, can_see_contacts, can_see_result, can_view, can_withdraw_consent
+from ..permissions import (
+    can_crop,
+    can_edit,
+    can_see_contacts,
+    can_see_result,
+    can_view,
+    can_withdraw_consent,
+    why_not_editable,
+)
 from ..workflow import ACTIONS, available_actions, is_reviewer_of
 from .common import caption_counts, errors_to_form, visible_story
 
@@ -72,6 +80,7 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
             initial={"a": revisions[-2].number, "b": revisions[-1].number} if len(revisions) >= 2 else None
         ),
         "may_edit": may_edit,
+        "why_not_editable": why_not_editable(user, story) if story.is_author(user) else None,
         "may_crop": may_crop,
         "may_withdraw_consent": can_withdraw_consent(user, story),
         "may_see_contacts": can_see_contacts(user, story),

@@ -1,0 +1,101 @@
+"""The reviewer's desk and the author's way back: anchors, reasons, taking a story back."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from contributors.tests.factories import PublicationFactory
+from stories import services
+from stories.models import Comment, Status, Story
+from stories.tests.factories import story_in
+
+pytestmark = pytest.mark.django_db
+
+
+def page_of(user: Any, story: Story) -> str:
+    client = Client()
+    client.force_login(user)
+    return " ".join(client.get(f"/stories/{story.pk}/").content.decode().split())
+
+
+@pytest.mark.usefixtures("notices_sent_here")
+def test_the_comment_link_in_the_email_leads_to_the_comment(
+    people: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    story = story_in(Status.SUBMITTED, author=people["contributor"].contributor, reviewer=people["outreach"])
+    services.story_start_review(story=story, user=people["outreach"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = services.comment_add(story=story, user=people["outreach"], body="Nice photo!", image=None)
+    [message] = [m for m in mail.outbox if m.to == [people["contributor"].email]]
+    anchor = re.search(r"#(comment-\d+)", message.body).group(1)
+    assert anchor == f"comment-{comment.pk}"
+    assert f'id="{anchor}"' in page_of(people["contributor"], story)
+
+
+def test_a_comment_on_a_photo_from_the_photo_itself(people: dict[str, Any]) -> None:
+    story = story_in(Status.SUBMITTED, author=people["contributor"].contributor)
+    image = story.images.get()
+    client = Client()
+    client.force_login(people["outreach"])
+    html = client.get(f"/stories/{story.pk}/").content.decode()
+    assert f'<input type="hidden" name="image" value="{image.pk}">' in html
+    response = client.post(f"/stories/{story.pk}/comments/", {"body": "Crop tighter?", "image": image.pk})
+    assert response.status_code == 302
+    assert Comment.objects.get().image == image
+
+
+def test_an_author_reads_why_the_story_cannot_be_edited(people: dict[str, Any]) -> None:
+    story = story_in(Status.SUBMITTED, author=people["contributor"].contributor)
+    reason = "The outreach team is reviewing the story, so it cannot be changed now."
+    assert reason in page_of(people["contributor"], story)
+    client = Client()
+    client.force_login(people["contributor"])
+    response = client.get(f"/stories/{story.pk}/edit/", follow=True)
+    assert reason in " ".join(response.content.decode().split())
+    approved = story_in(Status.APPROVED, author=people["contributor"].contributor)
+    assert "The story is “Approved” and can no longer be changed." in page_of(people["contributor"], approved)
+
+
+def test_a_story_just_submitted_says_so(people: dict[str, Any]) -> None:
+    story = story_in(Status.SUBMITTED, author=people["contributor"].contributor)
+    html = page_of(people["contributor"], story)
+    assert "just now" in html
+    assert "0 minutes" not in html
+
+
+@pytest.mark.usefixtures("notices_sent_here")
+def test_taking_a_story_back_to_editing_and_submitting_it_again(
+    people: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    author = people["contributor"]
+    story = story_in(Status.SUBMITTED, author=author.contributor, publication=PublicationFactory())
+    client = Client()
+    client.force_login(author)
+    response = client.post(f"/stories/{story.pk}/do/take_back/", follow=True)
+    html = " ".join(response.content.decode().split())
+    assert "The story is back in editing and has left the review queue." in html
+    story.refresh_from_db()
+    assert story.status == Status.DRAFT
+    assert client.get(f"/stories/{story.pk}/edit/").status_code == 200
+    # Out of the team's queue and the science reviewer's list.
+    for user in (people["outreach"], people["science"]):
+        reviewer = Client()
+        reviewer.force_login(user)
+        assert story.title not in reviewer.get("/review/?status=all").content.decode()
+    science_home = Client()
+    science_home.force_login(people["science"])
+    assert "No story waits for a science sign-off." in science_home.get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.story_submit(story=story, user=author)
+    assert story.status == Status.SUBMITTED
+    reviewer = Client()
+    reviewer.force_login(people["outreach"])
+    assert story.title in reviewer.get("/review/").content.decode()
+    assert story.revisions.count() == 2
