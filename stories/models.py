@@ -554,6 +554,10 @@ class StoryRevision(models.Model):
     title = models.CharField(_("title"), max_length=200)
     caption = models.TextField(_("caption"), blank=True)
     alt_texts = models.JSONField(_("alt texts"), default=list, blank=True)
+    # Each photo as it was, in order, named by its id, so that two revisions are compared photo by
+    # photo whatever the order (see `stories.diff`): alt text, crop, the people shown and their
+    # consent.
+    photos = models.JSONField(_("photos"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ..captions import caption_problems
+from ..diff import photo_snapshot
 from ..errors import ApprovalBlocked, SubmissionBlocked, TransitionNotAllowed
 from ..models import (
     CAROUSEL_MIN_IMAGES,
@@ -101,13 +102,14 @@ def _store_revision(story: Story, user: Any) -> StoryRevision:
     last = (
         StoryRevision.objects.filter(story=story).order_by("-number").values_list("number", flat=True).first()
     )
-    alt_texts = list(StoryImage.objects.filter(story=story).values_list("alt_text", flat=True))
+    images = list(StoryImage.objects.filter(story=story).prefetch_related("people"))
     return StoryRevision.objects.create(
         story=story,
         number=(last or 0) + 1,
         title=story.title,
         caption=story.caption,
-        alt_texts=alt_texts,
+        alt_texts=[image.alt_text for image in images],
+        photos=photo_snapshot(images),
         created_by=user,
     )
 

@@ -99,3 +99,36 @@ def test_taking_a_story_back_to_editing_and_submitting_it_again(
     reviewer.force_login(people["outreach"])
     assert story.title in reviewer.get("/review/").content.decode()
     assert story.revisions.count() == 2
+
+
+def test_the_diff_of_a_reorder_says_moved_and_shows_added_consent(people: dict[str, Any]) -> None:
+    from stories.models import Format, StoryImage
+
+    author = people["contributor"]
+    story = story_in(Status.IN_REVIEW, author=author.contributor, format=Format.CAROUSEL)
+    services.story_request_changes(story=story, user=people["outreach"], comment="Lea first, please.")
+    first, second = StoryImage.objects.filter(story=story)
+    services.image_reorder(story=story, user=author, image_ids=[second.pk, first.pk])
+    services.image_update(image=second, user=author, no_identifiable_person=False)
+    services.person_add(
+        image=second, user=author, name="Lea Novak", contact="lea@desy.de", consent_wording="I agree."
+    )
+    services.story_update(
+        story=story,
+        user=author,
+        expected_version=Story.objects.get(pk=story.pk).version,
+        caption="Lea keeps CMS running. She likes the night shift.",
+    )
+    services.story_resubmit(story=story, user=author)
+
+    html = page_of(people["outreach"], story)
+    assert (
+        "Photo 1:</span> Moved from position 2 to 1. No longer marked as showing nobody who can be recognised. Person added: Lea Novak (consent recorded)."
+        in html
+    )
+    assert "Photo 2:</span> Moved from position 1 to 2." in html
+    client = Client()
+    client.force_login(people["outreach"])
+    diff_page = " ".join(client.get(f"/stories/{story.pk}/diff/?a=1&b=2").content.decode().split())
+    assert "Person added: Lea Novak (consent recorded)." in diff_page
+    assert '<td class="diff-text"><ins class="diff-ins">' in diff_page

@@ -58,7 +58,7 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
     revisions = list(story.revisions.select_related("created_by"))
     diff = None
     if len(revisions) >= 2:
-        diff = {"a": revisions[-2], "b": revisions[-1], "fields": revision_diff(revisions[-2], revisions[-1])}
+        diff = {"a": revisions[-2], "b": revisions[-1], **revision_diff(revisions[-2], revisions[-1])}
     return {
         "story": story,
         "images": images,
@@ -219,7 +219,7 @@ def story_diff(request: HttpRequest, pk: int) -> HttpResponse:
         if a is None or b is None:
             form.add_error(None, _("There is no such revision of this story."))
         else:
-            diff = {"a": a, "b": b, "fields": revision_diff(a, b)}
+            diff = {"a": a, "b": b, **revision_diff(a, b)}
     status = 400 if form.is_bound and diff is None else 200
     return render(
         request,
