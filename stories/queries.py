@@ -22,8 +22,7 @@ ALL = "all"
 def review_queue(user: Any, filters: dict[str, Any]) -> tuple[StoryQuerySet, dict[str, int]]:
     """The stories of the review queue under `filters` (a `ReviewFilterForm`'s cleaned data),
     oldest waiting first, and how many of them are in each state before the status filter."""
-    # A story its authors took back to editing has left the queue until it is submitted again.
-    stories = Story.objects.visible_to(user).filter(submitted_at__isnull=False).exclude(status=Status.DRAFT)
+    stories = Story.objects.visible_to(user).filter(submitted_at__isnull=False)
     if filters.get("objective"):
         stories = stories.filter(objective=filters["objective"])
     if filters.get("format"):
@@ -46,6 +45,8 @@ def review_queue(user: Any, filters: dict[str, Any]) -> tuple[StoryQuerySet, dic
         stories = stories.without_result()
     if filters.get("mine"):
         stories = stories.filter(reviewer=user)
+    # A story its authors took back to editing has left the queue until it is submitted again.
+    stories = stories.exclude(status=Status.DRAFT)
     counts = dict(stories.order_by().values_list("status").annotate(count=Count("pk")))
     status = filters.get("status") or AWAITING
     if status == AWAITING:

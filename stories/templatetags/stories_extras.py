@@ -50,3 +50,13 @@ def under_a_minute(moment: Any) -> bool:
     from django.utils import timezone
 
     return moment is not None and timezone.now() - moment < timedelta(minutes=1)
+
+
+@register.filter
+def waited(moment: Any) -> str:
+    """How long since `moment`, as the queue says it: "just now" rather than "0 minutes"."""
+    from django.utils.timesince import timesince
+
+    if moment is None:
+        return ""
+    return _("just now") if under_a_minute(moment) else timesince(moment)

@@ -132,3 +132,11 @@ def test_the_diff_of_a_reorder_says_moved_and_shows_added_consent(people: dict[s
     diff_page = " ".join(client.get(f"/stories/{story.pk}/diff/?a=1&b=2").content.decode().split())
     assert "Person added: Lea Novak (consent recorded)." in diff_page
     assert '<td class="diff-text"><ins class="diff-ins">' in diff_page
+
+
+def test_the_queue_says_just_now_for_a_story_submitted_this_minute(people: dict[str, Any]) -> None:
+    story_in(Status.SUBMITTED, author=people["contributor"].contributor)
+    client = Client()
+    client.force_login(people["outreach"])
+    html = " ".join(client.get("/review/").content.decode().split())
+    assert "just now" in html and "0 minutes" not in html
