@@ -285,14 +285,14 @@ def image_add(
     rendition made now for ordinary photos and by a worker for very large ones."""
     _require_editable(user, story)
     alt_text = _check_alt_text(alt_text)
-    check_hourly_limit(
-        user,
-        EventKind.PHOTO_ADDED,
-        settings.STORY_PHOTOS_PER_HOUR,
-        _("You have reached the limit of %(limit)d photos per hour. Please add more in a while."),
-    )
+    limit_message = _("You have reached the limit of %(limit)d photos per hour. Please add more in a while.")
+    # Early and cheap, before the photo is read; counted again under the lock below.
+    check_hourly_limit(user, EventKind.PHOTO_ADDED, settings.STORY_PHOTOS_PER_HOUR, limit_message)
     info = inspect_image(upload)
     with transaction.atomic():
+        check_hourly_limit(
+            user, EventKind.PHOTO_ADDED, settings.STORY_PHOTOS_PER_HOUR, limit_message, serialise=True
+        )
         current = locked(story)
         _require_editable(user, current)
         count = StoryImage.objects.filter(story=current).count()
