@@ -105,7 +105,7 @@ class StoryAdminForm(forms.ModelForm):
             field.queryset = field.queryset.exclude(pk=self.instance.author_id)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         author = data.get("author")
         if author is not None and author in (data.get("co_authors") or []):
             self.add_error("co_authors", _("The author cannot also be a co-author."))
@@ -156,7 +156,7 @@ class StoryAdmin(admin.ModelAdmin):
     @admin.display(description=_("related result"))
     def linked_result(self, obj: Story) -> str:
         if obj.publication is None:
-            return _("none known (the reference alone)") if obj.result_reference else "–"
+            return str(_("none known (the reference alone)")) if obj.result_reference else "–"
         return str(obj.publication)
 
     def save_model(self, request: HttpRequest, obj: Story, form: Any, change: bool) -> None:

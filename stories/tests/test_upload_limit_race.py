@@ -51,7 +51,7 @@ def test_two_uploads_at_once_cannot_both_pass_the_hourly_limit(settings: Any) ->
     def add(name: str, file: Any) -> None:
         try:
             outcomes[name] = services.image_add(story=story, user=user, upload=file)
-        except Exception as exc:  # reported by the assertions below
+        except services.StoryError as exc:  # reported by the assertions below
             outcomes[name] = exc
         finally:
             connections.close_all()

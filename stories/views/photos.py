@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -82,7 +83,7 @@ def image_rendition(request: HttpRequest, pk: int, image_id: int) -> FileRespons
 _LONG = 365 * 24 * 3600
 
 
-def _cache_if_versioned(request: HttpRequest, response: HttpResponse, version: str) -> None:
+def _cache_if_versioned(request: HttpRequest, response: HttpResponseBase, version: str) -> None:
     """Kept long (privately: the file was served after a permission check) when the address names
     the current version; otherwise asked for afresh each time."""
     if version and request.GET.get("v") == version:
