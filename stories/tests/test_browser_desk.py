@@ -108,6 +108,24 @@ def test_the_team_chooses_a_square_carousel_and_nothing_is_flagged(page: Any, pe
     expect(page.get_by_test_id("cut-flag-2")).to_have_count(0)
     expect(page.get_by_text("Everything approval needs is there.")).to_be_visible()
 
+    # The preview goes through the carousel with previous and next.
+    position = page.locator("[data-ig-position]")
+    expect(position).to_have_text("1 / 2")
+    expect(page.get_by_role("button", name="Previous photo")).to_be_disabled()
+    page.get_by_role("button", name="Next photo").click()
+    expect(position).to_have_text("2 / 2")
+    expect(page.get_by_role("button", name="Next photo")).to_be_disabled()
+    page.get_by_role("button", name="Previous photo").click()
+    expect(position).to_have_text("1 / 2")
+
+
+def test_the_story_admin_fits_a_desk_screen(page: Any, people: dict[str, Any]) -> None:
+    story = story_with_photos(people, Format.CAROUSEL, (1200, 900), (900, 1200))
+    page = desk(page, "root")
+    page.goto(f"/admin/stories/story/{story.pk}/change/")
+    expect(page.get_by_role("img").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
+
 
 def test_a_saved_crop_shows_at_once_in_the_same_page(page: Any, people: dict[str, Any]) -> None:
     story = story_with_photos(people, Format.SINGLE_IMAGE, (1200, 900))
