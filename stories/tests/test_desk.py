@@ -140,3 +140,24 @@ def test_the_queue_says_just_now_for_a_story_submitted_this_minute(people: dict[
     client.force_login(people["outreach"])
     html = " ".join(client.get("/review/").content.decode().split())
     assert "just now" in html and "0 minutes" not in html
+
+
+def test_the_german_words_for_history_the_review_queue_and_submitting(people: dict[str, Any]) -> None:
+    from django.conf import settings
+
+    story = story_in(Status.SUBMITTED, author=people["contributor"].contributor)
+
+    def german(user: Any, url: str) -> str:
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+        client.force_login(user)
+        return " ".join(client.get(url).content.decode().split())
+
+    page = german(people["outreach"], f"/stories/{story.pk}/")
+    assert ">Verlauf</a>" in page and ">Prüfeingang</a>" in page
+    assert "Geschichte</a>" not in page.split("<main")[0]
+    assert "Prüfliste" not in page
+    assert ">Verlauf</a>" in german(people["admin"], f"/admin/stories/story/{story.pk}/change/")
+    draft = story_in(Status.DRAFT, author=people["contributor"].contributor)
+    assert "Zur Prüfung einreichen" in german(people["contributor"], f"/stories/{draft.pk}/")
+    assert "Prüfeingang öffnen" in german(people["outreach"], "/")
