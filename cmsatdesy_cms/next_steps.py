@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from contributors.roles import roles_of
 from stories.models import REVIEWABLE_STATUSES, Status, Story
+from stories.queries import queue_summary
 
 # Stories that wait for their authors; sorted by status, changes requested come before drafts.
 AUTHOR_ACTION_STATUSES = (Status.CHANGES_REQUESTED, Status.DRAFT)
@@ -31,15 +32,7 @@ def next_steps(user: Any) -> dict[str, Any]:
     )
     steps: dict[str, Any] = {"own": own, "needing_me": needing_me, "team": None, "science": None}
     if roles.team:
-        steps["team"] = (
-            Story.objects.visible_to(user)
-            .filter(status__in=REVIEWABLE_STATUSES)
-            .aggregate(
-                waiting=Count("pk"),
-                new=Count("pk", filter=Q(status__in=(Status.SUBMITTED, Status.RESUBMITTED))),
-                taken_by_me=Count("pk", filter=Q(status=Status.IN_REVIEW, reviewer=user)),
-            )
-        )
+        steps["team"] = queue_summary(user)
     if roles.science:
         # Never one's own: nobody signs off the physics of their own story.
         steps["science"] = (

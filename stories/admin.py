@@ -3,11 +3,14 @@ state, version and sign-off are read-only here so the audit trail stays true."""
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import F, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -15,22 +18,55 @@ from django.utils.translation import ngettext
 
 from . import services
 from .models import Comment, Notice, PersonShown, Story, StoryEvent, StoryImage, StoryRevision
+from .templatetags.stories_extras import who
+
+
+def _thumbnail(image: StoryImage, size: int = 64) -> str:
+    if not image.rendition:
+        return "–"
+    # The rendition is served after a permission check; the admin is allowed to see it.
+    return format_html(
+        '<img src="{}" alt="" height="{}" loading="lazy" class="admin-thumb">', image.rendition_url, size
+    )
 
 
 class StoryImageInline(admin.TabularInline):
+    """The photos, in order from 1. Photos come with an upload, through the story form (which
+    checks them and makes their renditions), so none is added here."""
+
     model = StoryImage
     extra = 0
-    fields = ("position", "original_name", "alt_text", "no_identifiable_person", "processing_state")
-    readonly_fields = ("original_name", "processing_state")
+    fields = (
+        "thumbnail",
+        "number",
+        "original_name",
+        "alt_text",
+        "no_identifiable_person",
+        "processing_state",
+    )
+    readonly_fields = ("thumbnail", "number", "original_name", "processing_state")
     show_change_link = True
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, obj: StoryImage) -> str:
+        return _thumbnail(obj)
+
+    @admin.display(description=_("position"))
+    def number(self, obj: StoryImage) -> int:
+        return obj.position + 1
 
 
 class StoryEventInline(admin.TabularInline):
     model = StoryEvent
     extra = 0
-    fields = ("created_at", "actor", "kind", "from_status", "to_status", "text", "params")
+    fields = ("created_at", "actor", "kind", "from_status", "to_status", "text")
     readonly_fields = fields
     can_delete = False
+    classes = ("collapse",)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -39,16 +75,64 @@ class StoryEventInline(admin.TabularInline):
         return False
 
 
+class StoryAdminForm(forms.ModelForm):
+    """The author is never offered as their own co-author; the result is one field, the reference,
+    linked to a known publication when saved."""
+
+    class Meta:
+        model = Story
+        fields = (
+            "author",
+            "co_authors",
+            "title",
+            "objective",
+            "format",
+            "caption",
+            "carousel_ratio",
+            "result_reference",
+            "preferred_from",
+            "preferred_until",
+            "reviewer",
+            "rejection_reason",
+            "published_at",
+        )
+        widgets = {"caption": forms.Textarea(attrs={"rows": 6, "cols": 60})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("co_authors")
+        if field is not None and self.instance.author_id:
+            field.queryset = field.queryset.exclude(pk=self.instance.author_id)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        author = data.get("author")
+        if author is not None and author in (data.get("co_authors") or []):
+            self.add_error("co_authors", _("The author cannot also be a co-author."))
+        reference = (data.get("result_reference") or "").strip()
+        if reference:
+            try:
+                data["linked_publication"] = services.link_result(reference)
+            except services.InvalidInput as exc:
+                self.add_error("result_reference", str(exc.message))
+        else:
+            data["linked_publication"] = None
+        return data
+
+
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
-    list_display = ("title", "author", "status", "objective", "format", "status_changed_at")
+    form = StoryAdminForm
+    list_display = ("thumbnail", "title", "author", "status", "objective", "format", "status_changed_at")
+    list_display_links = ("thumbnail", "title")
     list_filter = ("status", "objective", "format")
     search_fields = ("title", "caption", "author__display_name", "author__user__username", "result_reference")
     list_select_related = ("author__user",)
-    raw_id_fields = ("author", "publication", "reviewer")
+    raw_id_fields = ("author", "reviewer")
     filter_horizontal = ("co_authors",)
     date_hierarchy = "created_at"
     readonly_fields = (
+        "linked_result",
         "status",
         "version",
         "science_signoff_by",
@@ -61,7 +145,27 @@ class StoryAdmin(admin.ModelAdmin):
     )
     inlines = (StoryImageInline, StoryEventInline)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:
+        return super().get_queryset(request).prefetch_related("images")
+
+    @admin.display(description=_("first photo"))
+    def thumbnail(self, obj: Story) -> str:
+        first = next(iter(obj.ordered_images()), None)
+        return _thumbnail(first, 48) if first else "–"
+
+    @admin.display(description=_("related result"))
+    def linked_result(self, obj: Story) -> str:
+        if obj.publication is None:
+            return str(_("none known (the reference alone)")) if obj.result_reference else "–"
+        return str(obj.publication)
+
     def save_model(self, request: HttpRequest, obj: Story, form: Any, change: bool) -> None:
+        publication = form.cleaned_data.get("linked_publication")
+        if getattr(publication, "pk", None) != obj.publication_id:
+            # A new result needs its own sign-off, as in the story form.
+            obj.publication = publication
+            obj.science_signoff_by = None
+            obj.science_signoff_at = None
         if change:
             # Someone editing in the browser at the same time must see a conflict, not lose this.
             obj.version = F("version") + 1  # type: ignore[assignment]
@@ -134,19 +238,100 @@ def forget_people(
     )
 
 
+class ConsentFilter(admin.SimpleListFilter):
+    title = _("consent")
+    parameter_name = "consent"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("valid", _("given and valid")),
+            ("withdrawn", _("withdrawn")),
+            ("missing", _("not given")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[PersonShown]) -> QuerySet[PersonShown]:
+        if self.value() == "valid":
+            return queryset.filter(consent_given=True, consent_withdrawn_at__isnull=True)
+        if self.value() == "withdrawn":
+            return queryset.filter(consent_withdrawn_at__isnull=False)
+        if self.value() == "missing":
+            return queryset.filter(consent_given=False, consent_withdrawn_at__isnull=True)
+        return queryset
+
+
+# A spreadsheet must not run a cell as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _when(value: Any) -> str:
+    return value.isoformat(timespec="seconds") if value else ""
+
+
+@admin.action(
+    description=_("Export the consent register of the selected people as CSV"), permissions=["view"]
+)
+def export_consent_register(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[PersonShown]
+) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="consent-register.csv"'
+    response["Cache-Control"] = "private, no-store"
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("story"),
+            _("story id"),
+            _("photo"),
+            _("name"),
+            _("consent given"),
+            _("wording agreed to"),
+            _("consent recorded by"),
+            _("consent recorded at"),
+            _("consent withdrawn at"),
+            _("contact data erased at"),
+        ]
+    )
+    rows = queryset.select_related("image__story", "consent_recorded_by__contributor").order_by(
+        "image__story_id", "image__position", "pk"
+    )
+    for person in rows:
+        story = person.image.story
+        writer.writerow(
+            [
+                _cell(story.title),
+                story.pk,
+                person.image.position + 1,
+                _cell(person.name),
+                _("yes") if person.consent_given else _("no"),
+                _cell(person.consent_wording),
+                _cell(who(person.consent_recorded_by) if person.consent_recorded_by_id else ""),
+                _when(person.consent_recorded_at),
+                _when(person.consent_withdrawn_at),
+                _when(person.contact_erased_at),
+            ]
+        )
+    return response
+
+
 @admin.register(PersonShown)
 class PersonShownAdmin(admin.ModelAdmin):
     list_display = (
         "name",
         "image",
         "consent_given",
+        "recorded_by",
         "consent_recorded_at",
         "consent_withdrawn_at",
         "contact_erased_at",
     )
-    list_filter = ("consent_given",)
+    list_filter = (ConsentFilter, "consent_given")
     search_fields = ("name", "contact")
-    list_select_related = ("image__story",)
+    list_select_related = ("image__story", "consent_recorded_by__contributor")
     raw_id_fields = ("image", "consent_recorded_by")
     readonly_fields = (
         "consent_recorded_by",
@@ -154,14 +339,27 @@ class PersonShownAdmin(admin.ModelAdmin):
         "consent_withdrawn_at",
         "contact_erased_at",
     )
-    actions = (forget_people,)
+    actions = (forget_people, export_consent_register)
+
+    @admin.display(description=_("consent recorded by"), ordering="consent_recorded_by")
+    def recorded_by(self, obj: PersonShown) -> str:
+        return who(obj.consent_recorded_by) if obj.consent_recorded_by_id else "–"
 
 
 @admin.register(StoryRevision)
 class StoryRevisionAdmin(admin.ModelAdmin):
     list_display = ("story", "number", "created_by", "created_at")
     list_select_related = ("story", "created_by")
-    readonly_fields = ("story", "number", "title", "caption", "alt_texts", "created_by", "created_at")
+    readonly_fields = (
+        "story",
+        "number",
+        "title",
+        "caption",
+        "alt_texts",
+        "photos",
+        "created_by",
+        "created_at",
+    )
 
 
 @admin.register(Comment)

@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from .diff import photo_snapshot
 from .images import default_crop, make_rendition
 from .models import (
     Comment,
@@ -410,6 +411,7 @@ def _create_story(spec: dict[str, Any], users: dict[str, Any], publication: Any,
                 title=story.title,
                 caption=caption,
                 alt_texts=[_alt_text(spec, photo) for photo in spec["photos"]],
+                photos=photo_snapshot(StoryImage.objects.filter(story=story).prefetch_related("people")),
                 created_by=author,
             )
             story.submitted_at = story.submitted_at or step_time

@@ -47,6 +47,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         gettext_noop("New comment: %(title)s"),
         gettext_noop("%(actor)s commented on “%(title)s”:"),
     ),
+    "signoff_needed": (
+        gettext_noop("Science sign-off needed: %(title)s"),
+        gettext_noop(
+            "%(actor)s submitted the story “%(title)s”, which is linked to a result. Please check its "
+            "physics, then sign it off or request changes:"
+        ),
+    ),
+    "science_signoff": (
+        gettext_noop("Science signed off: %(title)s"),
+        gettext_noop("%(actor)s signed off the science of the story “%(title)s”."),
+    ),
+    "science_request_changes": (
+        gettext_noop("Changes to the science requested: %(title)s"),
+        gettext_noop("%(actor)s, science reviewer, asks for changes to the physics of “%(title)s”:"),
+    ),
+    "take_back": (
+        gettext_noop("Taken back to editing: %(title)s"),
+        gettext_noop(
+            "%(actor)s took the story “%(title)s” back to editing. It has left the review queue until "
+            "it is submitted again."
+        ),
+    ),
     "co_author_invite": (
         gettext_noop("Invitation to co-author: %(title)s"),
         gettext_noop(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from contributors.models import Contributor
 
 from .captions import CAPTION_MAX_CHARS, MAX_HASHTAGS, MAX_MENTIONS, caption_problems
+from .crops import CHOSEN_RATIO_CHOICES
 from .images import CropBox
 from .models import (
     ALT_TEXT_MAX_CHARS,
@@ -425,6 +426,12 @@ class CommentForm(forms.Form):
         assert isinstance(field, PhotoChoiceField)
         field.queryset = StoryImage.objects.filter(story=story)
         field.numbers = {image.pk: number for number, image in enumerate(images or [], start=1)}
+
+
+class CarouselRatioForm(forms.Form):
+    ratio = forms.ChoiceField(
+        label=_("Ratio of every photo in the carousel"), choices=CHOSEN_RATIO_CHOICES, required=False
+    )
 
 
 class TransitionForm(forms.Form):

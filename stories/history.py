@@ -29,6 +29,7 @@ _PAST: dict[str, Promise] = {
     EventKind.PHOTO_CROPPED: gettext_lazy("changed the crop of photo %(number)s"),
     EventKind.PHOTO_REMOVED: gettext_lazy("removed photo %(number)s"),
     EventKind.PHOTOS_REORDERED: gettext_lazy("put the photos in a new order (%(order)s)"),
+    EventKind.CAROUSEL_RATIO_CHANGED: gettext_lazy("set the ratio of the carousel to %(ratio)s"),
     EventKind.PERSON_ADDED: gettext_lazy("recorded the consent of a person shown in photo %(number)s"),
     EventKind.PERSON_REMOVED: gettext_lazy("removed a person recorded in photo %(number)s"),
     EventKind.CONSENT_WITHDRAWN: gettext_lazy(
@@ -88,6 +89,7 @@ def describe(event: StoryEvent) -> str:
         "fields": _fields(list(params.get("fields", []))),
         "order": ", ".join(str(number) for number in params.get("order", [])),
         "name": params.get("name", ""),
+        "ratio": params.get("ratio") or gettext_lazy("that of its first photo"),
     }
     return str(pattern) % values
 

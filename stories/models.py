@@ -14,11 +14,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from contributors.models import Contributor, Publication
 from contributors.roles import roles_of
+
+from .crops import CHOSEN_RATIO_CHOICES
 
 # Re-exported: migrations name stories.models.PrivateMediaStorage.
 from .storage import PrivateMediaStorage as PrivateMediaStorage
@@ -178,6 +181,11 @@ class Story(models.Model):
         blank=True,
         help_text=_("An arXiv id (2511.01234), a DOI (10.1234/abcd) or a CMS result id (CMS-HIG-25-001)."),
     )
+    # The team's choice of ratio for every item of a carousel; empty: the first photo's (see
+    # `stories.crops`).
+    carousel_ratio = models.CharField(
+        _("carousel ratio"), max_length=8, blank=True, default="", choices=CHOSEN_RATIO_CHOICES
+    )
     preferred_from = models.DateField(_("preferred from"), null=True, blank=True)
     preferred_until = models.DateField(_("preferred until"), null=True, blank=True)
     status = models.CharField(
@@ -295,6 +303,10 @@ class StoryImage(models.Model):
     crop_y = models.FloatField(_("crop top"), null=True, blank=True)
     crop_width = models.FloatField(_("crop width"), null=True, blank=True)
     crop_height = models.FloatField(_("crop height"), null=True, blank=True)
+    # The team set the crop by hand (kept while it fits, see `stories.crops`).
+    crop_by_hand = models.BooleanField(_("crop set by hand"), default=False)
+    # A crop set by hand no longer had the ratio needed and was fitted anew: the team should look.
+    crop_refitted = models.BooleanField(_("crop fitted anew"), default=False)
     alt_text = models.TextField(
         _("alt text"),
         max_length=ALT_TEXT_MAX_CHARS,
@@ -328,6 +340,23 @@ class StoryImage(models.Model):
         if any(value is None for value in values):
             return None
         return CropBox(x=self.crop_x, y=self.crop_y, width=self.crop_width, height=self.crop_height)  # type: ignore[arg-type]
+
+    @property
+    def rendition_version(self) -> str:
+        """Changes whenever the rendition does (each one is stored under a new name)."""
+        return Path(self.rendition.name).stem if self.rendition else ""
+
+    @property
+    def rendition_url(self) -> str:
+        """The rendition's address, new for each new rendition, so browsers may keep it long."""
+        url = reverse("stories:image_rendition", kwargs={"pk": self.story_id, "image_id": self.pk})
+        return f"{url}?v={self.rendition_version}"
+
+    @property
+    def preview_url(self) -> str:
+        """The crop tool's whole photo; it changes only with the original."""
+        url = reverse("stories:image_preview", kwargs={"pk": self.story_id, "image_id": self.pk})
+        return f"{url}?v={Path(self.original.name).stem}"
 
     @property
     def preview_is_current(self) -> bool:
@@ -447,6 +476,7 @@ class EventKind(models.TextChoices):
     PHOTO_CROPPED = "photo_cropped", _("Photo cropped")
     PHOTO_REMOVED = "photo_removed", _("Photo removed")
     PHOTOS_REORDERED = "photos_reordered", _("Photos reordered")
+    CAROUSEL_RATIO_CHANGED = "carousel_ratio_changed", _("Carousel ratio changed")
     PERSON_ADDED = "person_added", _("Person shown added")
     PERSON_REMOVED = "person_removed", _("Person shown removed")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
@@ -524,6 +554,10 @@ class StoryRevision(models.Model):
     title = models.CharField(_("title"), max_length=200)
     caption = models.TextField(_("caption"), blank=True)
     alt_texts = models.JSONField(_("alt texts"), default=list, blank=True)
+    # Each photo as it was, in order, named by its id, so that two revisions are compared photo by
+    # photo whatever the order (see `stories.diff`): alt text, crop, the people shown and their
+    # consent.
+    photos = models.JSONField(_("photos"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

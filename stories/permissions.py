@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from contributors.roles import roles_of
 
-from .models import AUTHOR_EDITABLE_STATUSES, Story
+from .models import AUTHOR_EDITABLE_STATUSES, Status, Story
 
 
 def can_view(user: Any, story: Story) -> bool:
@@ -33,6 +35,24 @@ def can_edit(user: Any, story: Story) -> bool:
     if story.is_author(user):
         return story.status in AUTHOR_EDITABLE_STATUSES
     return roles.team and story.submitted_at is not None and not story.is_final
+
+
+def why_not_editable(user: Any, story: Story) -> str | None:
+    """Why `user` cannot change the story now, in a sentence; None if they can."""
+    if can_edit(user, story):
+        return None
+    if story.is_final:
+        return _("The story is “%(status)s” and can no longer be changed.") % {
+            "status": story.get_status_display()
+        }
+    if story.is_author(user):
+        if story.status == Status.ON_HOLD:
+            return _("The story is on hold; it can be changed again once the outreach team lifts the hold.")
+        return _(
+            "The outreach team is reviewing the story, so it cannot be changed now. "
+            "To change it, take it back to editing."
+        )
+    return _("Only the authors and the outreach team can change this story.")
 
 
 def can_comment(user: Any, story: Story) -> bool:

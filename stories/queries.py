@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from contributors.roles import OUTREACH_TEAM
 
-from .models import REVIEWABLE_STATUSES, Story, StoryQuerySet
+from .models import REVIEWABLE_STATUSES, Status, Story, StoryQuerySet
 
 # The queue's status filter: stories waiting for the team's decision, or every state.
 AWAITING = "awaiting"
@@ -45,6 +45,8 @@ def review_queue(user: Any, filters: dict[str, Any]) -> tuple[StoryQuerySet, dic
         stories = stories.without_result()
     if filters.get("mine"):
         stories = stories.filter(reviewer=user)
+    # A story its authors took back to editing has left the queue until it is submitted again.
+    stories = stories.exclude(status=Status.DRAFT)
     counts = dict(stories.order_by().values_list("status").annotate(count=Count("pk")))
     status = filters.get("status") or AWAITING
     if status == AWAITING:
@@ -52,6 +54,24 @@ def review_queue(user: Any, filters: dict[str, Any]) -> tuple[StoryQuerySet, dic
     elif status != ALL:
         stories = stories.filter(status=status)
     return stories.for_review_queue().waiting_longest_first(), counts
+
+
+# Waiting for the team, and nobody has taken it: the queue's and the start page's one meaning.
+NOBODY_HAS_TAKEN = Q(status__in=REVIEWABLE_STATUSES, reviewer__isnull=True)
+
+
+def queue_summary(user: Any) -> dict[str, int]:
+    """The start page's counts, counted as the queue counts: stories waiting for the team, those
+    nobody has taken, and those `user` reviews. One query."""
+    return (
+        Story.objects.visible_to(user)
+        .filter(status__in=REVIEWABLE_STATUSES)
+        .aggregate(
+            waiting=Count("pk"),
+            new=Count("pk", filter=NOBODY_HAS_TAKEN),
+            taken_by_me=Count("pk", filter=Q(reviewer=user)),
+        )
+    )
 
 
 def without_eligible_reviewer(stories: Iterable[Story]) -> set[int]:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("stories/<int:pk>/images/<int:image_id>/original/", views.image_original, name="image_original"),
     path("stories/<int:pk>/images/<int:image_id>/preview/", views.image_preview, name="image_preview"),
     path("stories/<int:pk>/images/<int:image_id>/rendition/", views.image_rendition, name="image_rendition"),
+    path("stories/<int:pk>/ratio/", views.carousel_ratio, name="carousel_ratio"),
     path("stories/<int:pk>/images/<int:image_id>/crop/", views.image_crop, name="image_crop"),
     path(
         "stories/<int:pk>/people/<int:person_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"

@@ -60,3 +60,30 @@ def parse_result_reference(text: str) -> ResultReference:
 def validate_result_reference(text: str) -> None:
     if text.strip():
         parse_result_reference(text)
+
+
+def result_links(*, arxiv_id: str = "", doi: str = "", cms_id: str = "") -> list[tuple[str, str]]:
+    """Where a result can be read: (label, address) for its arXiv page, DOI and CMS page."""
+    links: list[tuple[str, str]] = []
+    if arxiv_id:
+        links.append((f"arXiv:{arxiv_id}", f"https://arxiv.org/abs/{arxiv_id}"))
+    if doi:
+        links.append((f"doi:{doi}", f"https://doi.org/{doi}"))
+    if cms_id:
+        short = cms_id.upper().removeprefix("CMS-")
+        links.append(
+            (
+                cms_id.upper(),
+                f"https://cms-results.web.cern.ch/cms-results/public-results/publications/{short}/index.html",
+            )
+        )
+    return links
+
+
+def reference_links(reference: str) -> list[tuple[str, str]]:
+    """The links of a reference typed into a story that no import knows yet."""
+    try:
+        parsed = parse_result_reference(reference)
+    except ValidationError:
+        return []
+    return result_links(**{{"arxiv": "arxiv_id", "doi": "doi", "cms": "cms_id"}[parsed.kind]: parsed.value})

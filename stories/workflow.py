@@ -58,8 +58,18 @@ def _science(user: Any, story: Story) -> Promise | None:
     return None
 
 
+def _team_not_holding(user: Any, story: Story) -> Promise | None:
+    reason = _team(user, story)
+    if reason is None and story.reviewer_id is not None and story.reviewer_id == user.pk:
+        return _("You are reviewing this story already.")
+    return reason
+
+
 AUTHORS = Who(_("the story's authors"), _authors)
 TEAM = Who(_("the outreach team, never on their own story"), _team)
+TEAM_NOT_HOLDING = Who(
+    _("the outreach team, never on their own story nor on one they review already"), _team_not_holding
+)
 SCIENCE = Who(_("science reviewers, never on their own story"), _science)
 
 
@@ -99,6 +109,8 @@ class Action:
     text_required: bool = False
     # Whether this story needs the step at all, whatever the state (None, or why not).
     applies: Callable[[Story], Promise | None] = field(default=_always)
+    # What the person who took the step is told (None: the story's new state).
+    done: Promise | None = None
 
     @property
     def service(self) -> Callable[..., Story]:
@@ -157,7 +169,7 @@ WORKFLOW: tuple[Action, ...] = (
     Action(
         name="start_review",
         from_states=frozenset({Status.SUBMITTED, Status.RESUBMITTED}),
-        who=TEAM,
+        who=TEAM_NOT_HOLDING,
         to_state=Status.IN_REVIEW,
         label=_("Take for review"),
         explanation=_("Mark the story as in review by you; it appears under “mine” in the queue."),
@@ -174,6 +186,7 @@ WORKFLOW: tuple[Action, ...] = (
         past=_("signed off the science"),
         style="success",
         applies=_needs_signoff,
+        done=_("You have signed off the science of this story. The outreach team has been told."),
     ),
     Action(
         name="approve",
@@ -197,6 +210,24 @@ WORKFLOW: tuple[Action, ...] = (
         text_label=_("What should change"),
         text_argument="comment",
         text_required=True,
+    ),
+    # The science reviewer's own way back to the authors: what is wrong in the physics.
+    Action(
+        name="science_request_changes",
+        from_states=UNDER_REVIEW,
+        who=SCIENCE,
+        to_state=Status.CHANGES_REQUESTED,
+        label=_("Request changes to the science"),
+        explanation=_(
+            "Send the story back to its authors with what is wrong in the physics; the outreach team is told."
+        ),
+        past=_("asked for changes to the science"),
+        style="warning",
+        text_label=_("What is wrong in the physics"),
+        text_argument="comment",
+        text_required=True,
+        applies=_needs_signoff,
+        done=_("The story has gone back to its authors with your request. The outreach team has been told."),
     ),
     Action(
         name="reject",
@@ -236,6 +267,22 @@ WORKFLOW: tuple[Action, ...] = (
         explanation=_("Go on with the review; the story is in review again."),
         past=_("lifted the hold"),
         style="secondary",
+    ),
+    # Not for good: the story is a draft again, out of the review queue until submitted again.
+    Action(
+        name="take_back",
+        from_states=UNDER_REVIEW,
+        who=AUTHORS,
+        to_state=Status.DRAFT,
+        label=_("Take back to editing"),
+        explanation=_(
+            "Change the story before the team goes on; it leaves the review queue until you submit it again."
+        ),
+        past=_("took the story back to editing"),
+        style="outline-secondary",
+        done=_(
+            "The story is back in editing and has left the review queue. Submit it again when it is ready."
+        ),
     ),
     Action(
         name="withdraw",

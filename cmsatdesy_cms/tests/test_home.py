@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from contributors.tests.factories import PublicationFactory
 from stories.models import Status
+from stories.queries import review_queue
 from stories.tests.factories import story_in
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +60,37 @@ def test_the_team_sees_how_many_stories_wait_for_review(people: dict[str, Any]) 
 
     html = home_of(people["outreach"])
 
-    assert "3 stories are waiting for review. 2 of them nobody has taken yet. You are reviewing 1." in html
+    # The resubmitted story went back to the team member who asked for the changes: it is taken.
+    assert "3 stories are waiting for review. 1 of them nobody has taken yet. You are reviewing 1." in html
+    # Counted as the queue counts.
+    queue, _counts = review_queue(people["outreach"], {})
+    assert len([story for story in queue if story.reviewer_id is None]) == 1
+    assert len(queue) == 3
     assert 'href="/review/">Open the review queue</a>' in html
+
+
+def test_a_resubmitted_story_held_by_the_reviewer_is_theirs_not_new(people: dict[str, Any]) -> None:
+    story = story_in(
+        Status.RESUBMITTED, author=people["contributor"].contributor, reviewer=people["outreach"]
+    )
+    html = home_of(people["outreach"])
+    assert "1 story is waiting for review. You are reviewing 1." in html
+    # The reviewer who holds it is not offered to take it again.
+    client = Client()
+    client.force_login(people["outreach"])
+    page = client.get(f"/stories/{story.pk}/").content.decode()
+    assert "Take for review" not in page
+    assert "Approve for posting" in page
+
+
+def test_a_story_taken_back_to_editing_leaves_the_queue(people: dict[str, Any]) -> None:
+    from stories import services
+
+    story = story_in(Status.SUBMITTED, author=people["contributor"].contributor)
+    services.story_take_back(story=story, user=people["contributor"])
+    assert "No story is waiting for review." in home_of(people["outreach"])
+    queue, _counts = review_queue(people["outreach"], {"status": "all"})
+    assert list(queue) == []
 
 
 def test_a_science_reviewer_sees_the_linked_stories_of_others_that_wait_for_sign_off(
@@ -84,8 +114,8 @@ def test_the_start_page_in_german(people: dict[str, Any]) -> None:
 
     html = " ".join(client.get("/").content.decode().split())
 
-    assert "1 Geschichte wartet auf Begutachtung." in html
-    assert "Prüfliste öffnen" in html
+    assert "1 Geschichte wartet auf Prüfung." in html
+    assert "Prüfeingang öffnen" in html
 
 
 @pytest.mark.parametrize("role", ["contributor", "outreach", "science", "admin"])

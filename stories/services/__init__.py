@@ -25,7 +25,19 @@ from .comments import comment_add
 from .editing import link_result, story_create, story_update
 from .notices import notice_send, notify, resend_waiting_notices
 from .people import consent_withdraw, erase_expired_contacts, person_add, person_forget, person_remove
-from .photos import image_add, image_make_rendition, image_preview, image_remove, image_reorder, image_update
+from .photos import (
+    approval_warnings,
+    image_add,
+    image_make_rendition,
+    image_preview,
+    image_remove,
+    image_reorder,
+    image_update,
+    needed_ratio,
+    photo_cut,
+    refit_photos,
+    story_set_carousel_ratio,
+)
 from .saving import PhotoEdit, SaveOutcome, story_save
 from .workflow import (
     approval_problems,
@@ -35,9 +47,11 @@ from .workflow import (
     story_reject,
     story_request_changes,
     story_resubmit,
+    story_science_request_changes,
     story_science_signoff,
     story_start_review,
     story_submit,
+    story_take_back,
     story_withdraw,
     submission_problems,
 )
@@ -56,6 +70,8 @@ __all__ = [
     "SubmissionBlocked",
     "TransitionNotAllowed",
     "approval_problems",
+    "approval_warnings",
+    "needed_ratio",
     "co_author_accept",
     "co_author_decline",
     "comment_add",
@@ -71,6 +87,8 @@ __all__ = [
     "notice_send",
     "notify",
     "person_add",
+    "photo_cut",
+    "refit_photos",
     "person_forget",
     "person_remove",
     "resend_waiting_notices",
@@ -81,10 +99,13 @@ __all__ = [
     "story_reject",
     "story_request_changes",
     "story_resubmit",
+    "story_science_request_changes",
     "story_science_signoff",
     "story_start_review",
+    "story_take_back",
     "story_submit",
     "story_save",
+    "story_set_carousel_ratio",
     "story_update",
     "story_withdraw",
     "submission_problems",

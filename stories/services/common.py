@@ -62,6 +62,18 @@ def record(
     )
 
 
+def _lock_profile(user: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    from contributors.models import Contributor
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("The profile lock is held only inside a transaction.")
+    # The profile where there is one, else the account (an admin without a profile).
+    if not list(Contributor.objects.select_for_update().filter(user=user).values_list("pk", flat=True)):
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
 def required_text(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -78,9 +90,17 @@ def comment_text(value: str, field: str, empty_message: str) -> str:
     return value
 
 
-def check_hourly_limit(user: Any, kind: str, limit: int, message: str) -> None:
+def check_hourly_limit(user: Any, kind: str, limit: int, message: str, *, serialise: bool = False) -> None:
     """Refuse with LimitReached when `user` has left `limit` events of `kind` within the last
-    hour (the audit rows are the count: nothing else to keep in step)."""
+    hour (the audit rows are the count: nothing else to keep in step).
+
+    With `serialise` (inside the transaction that writes the new audit row), the person's profile
+    row is locked first: a second request of the same person waits here until the first has
+    committed its row, and then counts it. Without the lock, two requests at once could both
+    count the same number and both pass.
+    """
+    if serialise:
+        _lock_profile(user)
     since = now() - timedelta(hours=1)
     if StoryEvent.objects.filter(actor=user, kind=kind, created_at__gte=since).count() >= limit:
         raise LimitReached(message % {"limit": limit})

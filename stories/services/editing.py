@@ -144,14 +144,10 @@ def story_create(
 ) -> Story:
     """A new draft. `fields` may hold co_authors (invited), result_reference (linked to a publication),
     publication, preferred_from and preferred_until."""
-    check_hourly_limit(
-        author.user,
-        EventKind.CREATED,
-        settings.STORY_DRAFTS_PER_HOUR,
-        _(
-            "You have reached the limit of %(limit)d new stories per hour. Please start the next one in a while."
-        ),
+    limit_message = _(
+        "You have reached the limit of %(limit)d new stories per hour. Please start the next one in a while."
     )
+    check_hourly_limit(author.user, EventKind.CREATED, settings.STORY_DRAFTS_PER_HOUR, limit_message)
     co_authors = fields.pop("co_authors", [])
     story = Story(author=author)
     cleaned = _clean_fields(
@@ -167,6 +163,9 @@ def story_create(
     for name, value in cleaned.items():
         setattr(story, name, value)
     with transaction.atomic():
+        check_hourly_limit(
+            author.user, EventKind.CREATED, settings.STORY_DRAFTS_PER_HOUR, limit_message, serialise=True
+        )
         story.save()
         record(story, author.user, EventKind.CREATED, to_status=Status.DRAFT)
         if co_authors:
@@ -239,6 +238,11 @@ def story_update(*, story: Story, user: Any, expected_version: int, **fields: An
         )
         if changed:
             record(current, user, EventKind.EDITED, fields=changed)
+        if "format" in changed:
+            from .photos import refit_photos
+
+            current.refresh_from_db()
+            refit_photos(current)
         if co_authors is not None:
             _set_co_authors(current, user, co_authors)
     return sync(story, current)

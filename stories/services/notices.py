@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
-from contributors.roles import OUTREACH_TEAM
+from contributors.roles import OUTREACH_TEAM, SCIENCE_REVIEWERS
 
 from .. import emails
 from ..models import Comment, Notice, NoticeState, Story
@@ -45,9 +45,31 @@ def _authors(story: Story) -> list[Any]:
     return [story.author.user, *(c.user for c in story.co_authors.select_related("user"))]
 
 
+def _science(story: Story) -> list[Any]:
+    authors = {story.author.user_id, *story.co_authors.values_list("user_id", flat=True)}
+    return [
+        user
+        for user in get_user_model()
+        .objects.filter(groups__name=SCIENCE_REVIEWERS, is_active=True)
+        .distinct()
+        .order_by("pk")
+        if user.pk not in authors
+    ]
+
+
+def _reviewer_or_team(story: Story) -> list[Any]:
+    return [story.reviewer] if story.reviewer else _team()
+
+
 def _recipients(kind: str, story: Story) -> list[Any]:
     if kind == "submit":
         return _team()
+    if kind == "signoff_needed":
+        return _science(story)
+    if kind in ("science_signoff", "take_back"):
+        return _reviewer_or_team(story)
+    if kind == "science_request_changes":
+        return _authors(story) + _reviewer_or_team(story)
     if kind == "resubmit":
         return [story.reviewer] if story.reviewer else _team()
     if kind == "comment":

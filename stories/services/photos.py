@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from .. import crops
 from ..errors import InvalidInput, NotAllowed
 from ..images import (
     CropBox,
@@ -77,41 +78,121 @@ def _render_or_queue(images: Iterable[StoryImage]) -> None:
             _queue_rendition(image.pk)
 
 
-def _carousel_followers(story: Story) -> list[StoryImage]:
-    """Carousel items after the first, which take the first item's ratio."""
-    if story.format != Format.CAROUSEL:
-        return []
-    return list(StoryImage.objects.filter(story=story))[1:]
-
-
 def _first_image_id(story: Story) -> int | None:
     return StoryImage.objects.filter(story=story).values_list("pk", flat=True).first()
 
 
+def needed_ratio(story: Story, image: StoryImage, first: StoryImage | None) -> float:
+    """The ratio `image` is shown at (`stories.crops`, rules 2 and 3)."""
+    reference = first if story.format == Format.CAROUSEL and first is not None else image
+    return crops.needed_ratio(
+        is_carousel=story.format == Format.CAROUSEL,
+        width=image.original_width,
+        height=image.original_height,
+        first_width=reference.original_width,
+        first_height=reference.original_height,
+        chosen=story.carousel_ratio,
+    )
+
+
 def _target_ratio(image: StoryImage) -> float | None:
+    """The ratio a rendition must have exactly, or None where a hand-set crop may choose it
+    (a single photo)."""
     story = image.story
     if story.format != Format.CAROUSEL:
-        return None
+        return None if image.crop_by_hand else needed_ratio(story, image, None)
     first = StoryImage.objects.filter(story=story).first()
-    if first is None or first.pk == image.pk:
+    return needed_ratio(story, image, first)
+
+
+def photo_cut(story: Story, image: StoryImage, first: StoryImage | None) -> crops.PhotoCut | None:
+    """How `image` will be shown on Instagram (for the story page and the checks before approval)."""
+    width, height = image.original_width, image.original_height
+    if not width or not height:
         return None
-    box = first.crop or default_crop(first.original_width, first.original_height)
-    return crop_ratio(box, first.original_width, first.original_height)
+    box = image.crop if image.crop_by_hand else None
+    if box is not None and story.format != Format.CAROUSEL:
+        ratio = crop_ratio(box, width, height)
+    else:
+        ratio = needed_ratio(story, image, first)
+    if box is None:
+        kept = crops.kept_by_default(width, height, ratio)
+    else:
+        kept = crops.kept_by_crop(box.width, box.height)
+    return crops.PhotoCut(ratio=ratio, kept=kept, hand_crop_refitted=image.crop_refitted)
+
+
+def approval_warnings(story: Story) -> list[str]:
+    """What the team should look at before approving, though approval is possible: photos that
+    lose more than a quarter of themselves, crops fitted anew to a changed ratio."""
+    images = list(StoryImage.objects.filter(story=story))
+    first = images[0] if images else None
+    warnings = []
+    for number, image in enumerate(images, start=1):
+        cut = photo_cut(story, image, first)
+        if cut is None:
+            continue
+        if cut.loses_too_much:
+            values = {"number": number, "lost": cut.lost_percent, "ratio": cut.ratio_label}
+            if story.format == Format.CAROUSEL:
+                warnings.append(
+                    _(
+                        "Photo %(number)d loses %(lost)d %% of itself at %(ratio)s: check its crop, "
+                        "or choose another ratio for the carousel."
+                    )
+                    % values
+                )
+            else:
+                warnings.append(
+                    _("Photo %(number)d loses %(lost)d %% of itself at %(ratio)s: check its crop.") % values
+                )
+        if cut.hand_crop_refitted:
+            warnings.append(
+                _(
+                    "Photo %(number)d: the crop set by hand no longer had the carousel's ratio and was fitted anew."
+                )
+                % {"number": number}
+            )
+    return warnings
+
+
+def _rendition_is_current(story: Story, image: StoryImage, first: StoryImage | None) -> bool:
+    if not image.rendition_width or not image.rendition_height:
+        return image.processing_state != ImageState.READY
+    if image.crop_by_hand and story.format != Format.CAROUSEL:
+        return True
+    return crops.ratio_fits(image.rendition_width / image.rendition_height, needed_ratio(story, image, first))
+
+
+def refit_photos(story: Story) -> None:
+    """Render anew every photo whose rendition no longer has the ratio the rule asks for (after a
+    reorder, a removal, a new first photo, a change of format or of the chosen ratio)."""
+    images = list(StoryImage.objects.filter(story=story).select_related("story"))
+    first = images[0] if images else None
+    stale = [image for image in images if not _rendition_is_current(story, image, first)]
+    _render_or_queue(stale)
 
 
 def image_make_rendition(*, image: StoryImage) -> StoryImage:
     """Make (or remake) the Instagram JPEG of one photo from its original and crop.
 
-    Carousel items after the first are cut to the first item's ratio. A photo that cannot be
+    Carousel items are cut to the carousel's ratio (`stories.crops`). A photo that cannot be
     rendered is marked failed with the reason, for the authors to replace.
     """
     image = StoryImage.objects.select_related("story").get(pk=image.pk)
     width, height = image.original_width, image.original_height
+    refitted = image.crop_refitted
     try:
         ratio = _target_ratio(image)
-        box = (
-            clamp_crop(image.crop, width, height, ratio) if image.crop else default_crop(width, height, ratio)
-        )
+        hand = image.crop if image.crop_by_hand else None
+        if hand is None:
+            box = default_crop(width, height, ratio)
+        else:
+            if ratio is not None and not crops.ratio_fits(crop_ratio(hand, width, height), ratio):
+                # The carousel's ratio changed under a crop the team chose: keep its centre and
+                # about its area, and ask the team to look again.
+                refitted = True
+            box = clamp_crop(hand, width, height, ratio)
         with image.original.open("rb") as original:
             rendition = make_rendition(original, box, ratio)
     except ImageRejected as exc:
@@ -130,6 +211,7 @@ def image_make_rendition(*, image: StoryImage) -> StoryImage:
         crop_y=box.y,
         crop_width=box.width,
         crop_height=box.height,
+        crop_refitted=refitted,
         processing_state=ImageState.READY,
         processing_error="",
     )
@@ -203,14 +285,14 @@ def image_add(
     rendition made now for ordinary photos and by a worker for very large ones."""
     _require_editable(user, story)
     alt_text = _check_alt_text(alt_text)
-    check_hourly_limit(
-        user,
-        EventKind.PHOTO_ADDED,
-        settings.STORY_PHOTOS_PER_HOUR,
-        _("You have reached the limit of %(limit)d photos per hour. Please add more in a while."),
-    )
+    limit_message = _("You have reached the limit of %(limit)d photos per hour. Please add more in a while.")
+    # Early and cheap, before the photo is read; counted again under the lock below.
+    check_hourly_limit(user, EventKind.PHOTO_ADDED, settings.STORY_PHOTOS_PER_HOUR, limit_message)
     info = inspect_image(upload)
     with transaction.atomic():
+        check_hourly_limit(
+            user, EventKind.PHOTO_ADDED, settings.STORY_PHOTOS_PER_HOUR, limit_message, serialise=True
+        )
         current = locked(story)
         _require_editable(user, current)
         count = StoryImage.objects.filter(story=current).count()
@@ -244,7 +326,7 @@ def image_add(
         else:
             _queue_rendition(image.pk)
         if first_before is not None and _first_image_id(current) != first_before:
-            _render_or_queue(_carousel_followers(current))
+            refit_photos(current)
     return image
 
 
@@ -287,17 +369,25 @@ def image_update(
         if changes:
             record(current, user, EventKind.PHOTO_CHANGED, number=fresh.position + 1, fields=sorted(changes))
         if crop is not None:
+            # A crop by hand: a single photo's at any ratio Instagram takes, a carousel item's at
+            # the carousel's.
+            fresh.crop_by_hand = True
             ratio = _target_ratio(fresh)
             box = clamp_crop(crop, fresh.original_width, fresh.original_height, ratio)
-            changes.update(crop_x=box.x, crop_y=box.y, crop_width=box.width, crop_height=box.height)
+            changes.update(
+                crop_x=box.x,
+                crop_y=box.y,
+                crop_width=box.width,
+                crop_height=box.height,
+                crop_by_hand=True,
+                crop_refitted=False,
+            )
             record(current, user, EventKind.PHOTO_CROPPED, number=fresh.position + 1)
         if changes:
             StoryImage.objects.filter(pk=fresh.pk).update(**changes)
         if crop is not None:
             fresh.refresh_from_db()
             _render_or_queue([fresh])
-            if _first_image_id(current) == fresh.pk:
-                _render_or_queue(_carousel_followers(current))
     image.refresh_from_db()
     image.__dict__.pop("consent_complete", None)
     return image
@@ -323,13 +413,9 @@ def image_reorder(*, story: Story, user: Any, image_ids: list[int]) -> None:
             EventKind.PHOTOS_REORDERED,
             order=[stored.index(int(pk)) + 1 for pk in image_ids],
         )
-        first_after = _first_image_id(current)
-        if first_after is not None and first_after != first_before:
-            first = StoryImage.objects.get(pk=first_after)
-            # The new first item keeps its own ratio; everybody else follows it.
-            if first.crop is not None and current.format == Format.CAROUSEL:
-                _render_or_queue([first])
-            _render_or_queue(_carousel_followers(current))
+        if _first_image_id(current) != first_before:
+            # The carousel's ratio follows its new first photo.
+            refit_photos(current)
 
 
 def image_remove(*, image: StoryImage, user: Any) -> None:
@@ -349,4 +435,23 @@ def image_remove(*, image: StoryImage, user: Any) -> None:
             if name:
                 after_commit(_delete_file, storage, name)
         if first_before == image.pk:
-            _render_or_queue(_carousel_followers(current))
+            refit_photos(current)
+
+
+def story_set_carousel_ratio(*, story: Story, user: Any, ratio: str) -> Story:
+    """The team chooses the ratio of every item of a carousel ("" follows the first photo)."""
+    if ratio not in crops.CHOSEN_RATIOS and ratio != "":
+        raise InvalidInput({"ratio": [_("Choose 4:5, 1:1 or 1.91:1.")]})
+    with transaction.atomic():
+        current = locked(story)
+        if not can_crop(user, current):
+            raise NotAllowed(_("Only the outreach team can change the crop."))
+        if current.format != Format.CAROUSEL:
+            raise InvalidInput({"ratio": [_("Only a carousel has one ratio for all its photos.")]})
+        if current.carousel_ratio != ratio:
+            Story.objects.filter(pk=current.pk).update(carousel_ratio=ratio, version=F("version") + 1)
+            record(current, user, EventKind.CAROUSEL_RATIO_CHANGED, ratio=ratio)
+            current.refresh_from_db()
+            refit_photos(current)
+    story.refresh_from_db()
+    return story

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ..captions import caption_problems
+from ..diff import photo_snapshot
 from ..errors import ApprovalBlocked, SubmissionBlocked, TransitionNotAllowed
 from ..models import (
     CAROUSEL_MIN_IMAGES,
@@ -101,13 +102,14 @@ def _store_revision(story: Story, user: Any) -> StoryRevision:
     last = (
         StoryRevision.objects.filter(story=story).order_by("-number").values_list("number", flat=True).first()
     )
-    alt_texts = list(StoryImage.objects.filter(story=story).values_list("alt_text", flat=True))
+    images = list(StoryImage.objects.filter(story=story).prefetch_related("people"))
     return StoryRevision.objects.create(
         story=story,
         number=(last or 0) + 1,
         title=story.title,
         caption=story.caption,
-        alt_texts=alt_texts,
+        alt_texts=[image.alt_text for image in images],
+        photos=photo_snapshot(images),
         created_by=user,
     )
 
@@ -163,6 +165,8 @@ def _send_for_review(*, name: str, story: Story, user: Any, first: bool = False)
         _take(action, current, user, **fields)
         _store_revision(current, user)
         notify(name, story=current, actor=user)
+        if current.needs_science_signoff and current.science_signoff_at is None:
+            notify("signoff_needed", story=current, actor=user)
     return sync(story, current)
 
 
@@ -195,11 +199,34 @@ def story_request_changes(*, story: Story, user: Any, comment: str) -> Story:
     return sync(story, current)
 
 
+def story_science_request_changes(*, story: Story, user: Any, comment: str) -> Story:
+    """A science reviewer sends the story back with what is wrong in the physics (also added to
+    the thread); the authors and the outreach team are told."""
+    comment = comment_text(comment, "comment", _("Say what is wrong in the physics."))
+    with transaction.atomic():
+        action, current = _begin("science_request_changes", story, user)
+        _take(action, current, user, text=comment)
+        Comment.objects.create(story=current, author=user, body=comment)
+        notify("science_request_changes", story=current, actor=user, quote=comment)
+    return sync(story, current)
+
+
 def story_science_signoff(*, story: Story, user: Any) -> Story:
-    """A science reviewer vouches for the physics of a story linked to a result."""
+    """A science reviewer vouches for the physics of a story linked to a result; the team is told."""
     with transaction.atomic():
         action, current = _begin("science_signoff", story, user)
         _take(action, current, user, science_signoff_by=user, science_signoff_at=now())
+        notify("science_signoff", story=current, actor=user)
+    return sync(story, current)
+
+
+def story_take_back(*, story: Story, user: Any) -> Story:
+    """The authors take the story back to editing (a draft again, out of the queue); whoever
+    reviews it is told."""
+    with transaction.atomic():
+        action, current = _begin("take_back", story, user)
+        _take(action, current, user)
+        notify("take_back", story=current, actor=user)
     return sync(story, current)
 
 

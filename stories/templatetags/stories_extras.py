@@ -20,3 +20,43 @@ def who(user: Any) -> str:
     if contributor is not None and contributor.name:
         return str(contributor.name)
     return str(user.get_full_name() or user.get_username())
+
+
+@register.simple_tag
+def result_of(story: Any) -> dict[str, Any]:
+    """The story's result as the page shows it: a title (when known) and where to read it."""
+    from ..validators import reference_links, result_links
+
+    publication = story.publication
+    if publication is None:
+        return {"title": "", "links": reference_links(story.result_reference), "known": False}
+    title = publication.title
+    ids = {publication.arxiv_id, publication.doi, publication.cms_id} - {""}
+    if title.strip() in ids:
+        # Imported without a title of its own: the id says it once, in the link.
+        title = ""
+    return {
+        "title": title,
+        "links": result_links(arxiv_id=publication.arxiv_id, doi=publication.doi, cms_id=publication.cms_id),
+        "known": True,
+    }
+
+
+@register.filter
+def under_a_minute(moment: Any) -> bool:
+    """True for a moment less than a minute ago ("for 0 minutes" reads "just now")."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return moment is not None and timezone.now() - moment < timedelta(minutes=1)
+
+
+@register.filter
+def waited(moment: Any) -> str:
+    """How long since `moment`, as the queue says it: "just now" rather than "0 minutes"."""
+    from django.utils.timesince import timesince
+
+    if moment is None:
+        return ""
+    return _("just now") if under_a_minute(moment) else timesince(moment)

@@ -68,6 +68,23 @@ def _cropped(visit: Visit) -> bool:
     return StoryImage.objects.get(pk=visit.kwargs["image_id"]).crop_x == 0.1
 
 
+def _carousel_kwargs(people: dict[str, Any]) -> dict[str, int]:
+    return {"pk": _carousel(people).pk}
+
+
+def _carousel(people: dict[str, Any]) -> Any:
+    from stories.models import Format
+    from stories.tests.factories import story_in
+
+    return story_in(Status.SUBMITTED, author=people["contributor"].contributor, format=Format.CAROUSEL)
+
+
+def _ratio_chosen(visit: Visit) -> bool:
+    from stories.models import Story
+
+    return Story.objects.get(pk=visit.kwargs["pk"]).carousel_ratio == "1:1"
+
+
 def _consent_withdrawn(visit: Visit) -> bool:
     from stories.models import PersonShown
 
@@ -156,6 +173,14 @@ ACCESS = [
         method="post",
         data={"crop_x": "0.1", "crop_y": "0", "crop_width": "0.6", "crop_height": "0.8"},
         effect=Effect("the new crop of the photo", _cropped),
+        expect=team_only(),
+    ),
+    Access(
+        "stories:carousel_ratio",
+        kwargs=_carousel_kwargs,
+        method="post",
+        data={"ratio": "1:1"},
+        effect=Effect("the carousel's ratio chosen", _ratio_chosen),
         expect=team_only(),
     ),
     Access(

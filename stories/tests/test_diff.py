@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from stories.diff import DELETE, EQUAL, INSERT, revision_diff, word_diff
+from stories.diff import DELETE, EQUAL, INSERT, photo_diff, revision_diff, sentence_diff, word_diff
 from stories.models import StoryRevision
 
 
@@ -25,17 +25,68 @@ def test_markup_stays_plain_text_for_the_template_to_escape() -> None:
 
 
 @pytest.mark.django_db
-def test_revision_diff_covers_title_caption_and_every_alt_text() -> None:
+def test_revisions_kept_before_photos_were_recorded_compare_alt_texts_by_position() -> None:
     a = StoryRevision(number=1, title="Night shift", caption="Coffee at 3 a.m.", alt_texts=["Screens."])
     b = StoryRevision(
         number=2, title="Night shift", caption="Coffee at 4 a.m.", alt_texts=["Rows of screens.", "A mug."]
     )
-    diffs = revision_diff(a, b)
-    assert [(d.field, d.label, d.changed) for d in diffs] == [
+    diff = revision_diff(a, b)
+    assert [(d.field, d.label, d.changed) for d in diff["fields"]] == [
         ("title", "Title", False),
         ("caption", "Caption", True),
-        ("alt_text", "Alt text of photo 1", True),
-        ("alt_text", "Alt text of photo 2", True),
     ]
-    assert (DELETE, "3") in diffs[1].segments and (INSERT, "4") in diffs[1].segments
-    assert diffs[3].segments == [(INSERT, "A mug.")]
+    assert (DELETE, "3") in diff["fields"][1].segments and (INSERT, "4") in diff["fields"][1].segments
+    first, second = diff["photos"]
+    assert first.alt_text is not None and first.alt_text.label == "Alt text of photo 1"
+    assert (second.kind, second.notes) == ("added", ["Added."])
+
+
+def test_a_changed_caption_sentence_is_shown_whole_old_beside_new() -> None:
+    old = "We run CMS around the clock. Coffee helps at 3 a.m.! Join us."
+    new = "We run CMS around the clock. Tea helps at 4 a.m.! Join us."
+    pairs = sentence_diff(old, new)
+    assert [pair.changed for pair in pairs] == [False, True, False]
+    changed = pairs[1]
+    assert "".join(text for _op, text in changed.old) == "Coffee helps at 3 a.m.! "
+    assert "".join(text for _op, text in changed.new) == "Tea helps at 4 a.m.! "
+    assert (DELETE, "Coffee") in changed.old and (INSERT, "Tea") in changed.new
+    assert all(op != INSERT for op, _text in changed.old) and all(op != DELETE for op, _text in changed.new)
+
+
+def test_photos_are_compared_by_identity() -> None:
+    old = [
+        {"id": 1, "alt_text": "Lea.", "crop": [0, 0, 1, 1], "people": []},
+        {
+            "id": 2,
+            "alt_text": "Detector.",
+            "crop": [0, 0, 1, 1],
+            "people": [],
+            "no_identifiable_person": True,
+        },
+        {"id": 3, "alt_text": "Mug.", "crop": None, "people": []},
+    ]
+    new = [
+        {
+            "id": 2,
+            "alt_text": "Detector.",
+            "crop": [0, 0, 1, 1],
+            "people": [],
+            "no_identifiable_person": True,
+        },
+        {
+            "id": 1,
+            "alt_text": "Lea.",
+            "crop": [0.1, 0, 0.8, 1],
+            "people": [{"id": 9, "name": "Lea", "consent": "given"}],
+        },
+        {"id": 4, "alt_text": "Screens.", "crop": None, "people": []},
+    ]
+    changes = {change.label: change for change in photo_diff(old, new)}
+    assert changes["Photo 1"].notes == ["Moved from position 2 to 1."]
+    assert changes["Photo 2"].notes == [
+        "Moved from position 1 to 2.",
+        "The crop changed.",
+        "Person added: Lea (consent recorded).",
+    ]
+    assert changes["Photo 3"].kind == "added"
+    assert changes["Former photo 3"].notes == ["Removed."]

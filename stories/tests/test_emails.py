@@ -38,7 +38,7 @@ def test_submission_tells_the_team_each_in_their_language(
     assert set(by_recipient) == {team[0].email, team[1].email}
     german, english = by_recipient[team[0].email], by_recipient[team[1].email]
     assert german.subject == "[cmsatdesy] Neue Geschichte: Night shift"
-    assert "wartet in der Prüfliste" in german.body
+    assert "wartet im Prüfeingang" in german.body
     assert english.subject == "[cmsatdesy] New story: Night shift"
     link = f"https://cms.example.org/stories/{story.pk}/"
     for message in (german, english):

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
-from django.urls import reverse
 from PIL import Image
 
 from stories import images, services
@@ -42,7 +41,7 @@ def photo_with(data: bytes, name: str = "photo.jpg") -> tuple[Client, StoryImage
 
 
 def preview_url(image: StoryImage) -> str:
-    return reverse("stories:image_preview", args=[image.story_id, image.pk])
+    return image.preview_url
 
 
 def body(response: Any) -> bytes:
@@ -60,7 +59,8 @@ def test_the_preview_is_made_once_and_then_sent_as_stored(opens: list[Any]) -> N
     first = client.get(preview_url(image))
     assert first.status_code == 200
     assert first["Content-Type"] == "image/jpeg"
-    assert first["Cache-Control"] == "private, max-age=300"
+    # The address names the original it shows: kept long, never by a shared cache.
+    assert first["Cache-Control"] == "private, max-age=31536000, immutable"
     assert opens, "the first request decodes the original"
     image.refresh_from_db()
     assert image.preview.name.startswith("previews/") and image.preview_is_current

@@ -43,6 +43,8 @@ RULES: dict[str, tuple[set[str], set[str], str | None]] = {
     ),
     "put_on_hold": ({"outreach", "admin"}, REVIEWABLE, Status.ON_HOLD),
     "lift_hold": ({"outreach", "admin"}, {Status.ON_HOLD}, Status.IN_REVIEW),
+    "science_request_changes": ({"science"}, REVIEWABLE, Status.CHANGES_REQUESTED),
+    "take_back": ({"author", "co_author"}, REVIEWABLE, Status.DRAFT),
 }
 
 
@@ -139,8 +141,11 @@ def test_the_story_page_offers_exactly_the_actions_the_table_allows(cast: dict[s
         "reject",
         "put_on_hold",
     ]
-    assert [a.name for a in available_actions(cast["science"], story)] == ["science_signoff"]
-    assert [a.name for a in available_actions(cast["author"], story)] == ["withdraw"]
+    assert [a.name for a in available_actions(cast["science"], story)] == [
+        "science_signoff",
+        "science_request_changes",
+    ]
+    assert [a.name for a in available_actions(cast["author"], story)] == ["take_back", "withdraw"]
 
 
 # --- on hold ---------------------------------------------------------------------------------

@@ -7,10 +7,18 @@ so guessing ids tells nothing) and `stories.permissions`; the services check aga
 from .editing import story_edit, story_new
 from .invitations import invitation_accept, invitation_decline
 from .lists import my_stories, review_queue
-from .photos import consent_withdraw, image_crop, image_original, image_preview, image_rendition
+from .photos import (
+    carousel_ratio,
+    consent_withdraw,
+    image_crop,
+    image_original,
+    image_preview,
+    image_rendition,
+)
 from .story_page import comment_create, story_detail, story_diff, story_transition
 
 __all__ = [
+    "carousel_ratio",
     "comment_create",
     "consent_withdraw",
     "image_crop",

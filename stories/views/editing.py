@@ -27,7 +27,7 @@ from ..models import (
     Story,
     StoryImage,
 )
-from ..permissions import can_edit
+from ..permissions import can_edit, why_not_editable
 from ..services.saving import PhotoEdit, SaveOutcome
 from .common import caption_counts, errors_to_form, visible_story
 
@@ -297,7 +297,9 @@ def _saved(request: HttpRequest, story: Story) -> HttpResponse:
 def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     story = visible_story(request, pk)
     if not can_edit(request.user, story):
-        messages.error(request, _("This story cannot be changed now."))
+        messages.error(
+            request, why_not_editable(request.user, story) or _("This story cannot be changed now.")
+        )
         return redirect("stories:detail", pk=story.pk)
     if request.method != "POST":
         return _render_form(

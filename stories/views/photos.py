@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import mimetypes
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from PIL import Image
 
 from .. import services
 from ..forms import (
+    CarouselRatioForm,
     CropForm,
 )
 from ..images import ImageRejected, max_pixels, within_decode_budget
@@ -72,8 +75,21 @@ def image_rendition(request: HttpRequest, pk: int, image_id: int) -> FileRespons
     except (OSError, ValueError):
         raise Http404 from None
     response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=300"
+    _cache_if_versioned(request, response, image.rendition_version)
     return response
+
+
+# A year: the address changes with the content, so a kept copy is never stale.
+_LONG = 365 * 24 * 3600
+
+
+def _cache_if_versioned(request: HttpRequest, response: HttpResponseBase, version: str) -> None:
+    """Kept long (privately: the file was served after a permission check) when the address names
+    the current version; otherwise asked for afresh each time."""
+    if version and request.GET.get("v") == version:
+        response["Cache-Control"] = f"private, max-age={_LONG}, immutable"
+    else:
+        response["Cache-Control"] = "private, no-cache"
 
 
 @login_required
@@ -98,7 +114,7 @@ def image_preview(request: HttpRequest, pk: int, image_id: int) -> FileResponse:
     except (OSError, ValueError, ImageRejected, Image.DecompressionBombError):
         raise Http404 from None
     response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=300"
+    _cache_if_versioned(request, response, Path(image.original.name).stem)
     return response
 
 
@@ -121,6 +137,27 @@ def image_crop(request: HttpRequest, pk: int, image_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The crop has been saved."))
     return redirect(reverse("stories:detail", args=[story.pk]) + f"#photo-{image.pk}")
+
+
+@login_required
+@require_POST
+def carousel_ratio(request: HttpRequest, pk: int) -> HttpResponse:
+    story = visible_story(request, pk)
+    if not can_crop(request.user, story):
+        raise PermissionDenied
+    form = CarouselRatioForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose 4:5, 1:1 or 1.91:1."))
+    else:
+        try:
+            services.story_set_carousel_ratio(
+                story=story, user=request.user, ratio=form.cleaned_data["ratio"]
+            )
+        except services.StoryError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The ratio of the carousel has been saved."))
+    return redirect(reverse("stories:detail", args=[story.pk]) + "#photos")
 
 
 @login_required

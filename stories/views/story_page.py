@@ -18,6 +18,7 @@ from ..captions import (
 )
 from ..diff import revision_diff
 from ..forms import (
+    CarouselRatioForm,
     CommentForm,
     CropForm,
     RevisionChoiceForm,
@@ -26,11 +27,20 @@ from ..forms import (
 from ..images import default_crop
 from ..models import (
     REVIEWABLE_STATUSES,
+    Format,
     Story,
     StoryImage,
 )
 from ..panels import story_panels
-from ..permissions import can_crop, can_edit, can_see_contacts, can_see_result, can_view, can_withdraw_consent
+from ..permissions import (
+    can_crop,
+    can_edit,
+    can_see_contacts,
+    can_see_result,
+    can_view,
+    can_withdraw_consent,
+    why_not_editable,
+)
 from ..workflow import ACTIONS, available_actions, is_reviewer_of
 from .common import caption_counts, errors_to_form, visible_story
 
@@ -42,18 +52,21 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
     first = next((image for image in images if image.is_ready), None)
     may_edit = can_edit(user, story)
     may_crop = can_crop(user, story)
+    _attach_cuts(story, images)
     if may_crop:
         _attach_crop_forms(story, images)
     revisions = list(story.revisions.select_related("created_by"))
     diff = None
     if len(revisions) >= 2:
-        diff = {"a": revisions[-2], "b": revisions[-1], "fields": revision_diff(revisions[-2], revisions[-1])}
+        diff = {"a": revisions[-2], "b": revisions[-1], **revision_diff(revisions[-2], revisions[-1])}
     return {
         "story": story,
         "images": images,
         "preview_text": shown,
         "preview_cut": cut,
         "frame": _frame_class(first),
+        "first_ready": first,
+        "ratio_form": CarouselRatioForm(initial={"ratio": story.carousel_ratio}),
         "counts": caption_counts(story.caption),
         "actions": available_actions(user, story),
         "state_reason": history.reason_for_state(story),
@@ -67,11 +80,13 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
             initial={"a": revisions[-2].number, "b": revisions[-1].number} if len(revisions) >= 2 else None
         ),
         "may_edit": may_edit,
+        "why_not_editable": why_not_editable(user, story) if story.is_author(user) else None,
         "may_crop": may_crop,
         "may_withdraw_consent": can_withdraw_consent(user, story),
         "may_see_contacts": can_see_contacts(user, story),
         "may_see_result": can_see_result(user, story),
         "problems": services.approval_problems(story) if story.status in REVIEWABLE_STATUSES else [],
+        "warnings": services.approval_warnings(story) if story.status in REVIEWABLE_STATUSES else [],
         "is_reviewer": is_reviewer_of(user, story),
         "panels": story_panels(request, story),
         "co_authors": list(story.co_authors.select_related("user")),
@@ -79,20 +94,21 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
     }
 
 
-def _attach_crop_forms(story: Story, images: list[StoryImage]) -> None:
-    """Each photo's crop form; carousel items after the first are held to the first one's ratio."""
+def _attach_cuts(story: Story, images: list[StoryImage]) -> None:
+    """How Instagram will show each photo (`stories.crops`): ratio, part kept, flags."""
     first = images[0] if images else None
-    for index, image in enumerate(images):
+    for image in images:
+        image.cut = services.photo_cut(story, image, first)  # type: ignore[attr-defined]
+
+
+def _attach_crop_forms(story: Story, images: list[StoryImage]) -> None:
+    """Each photo's crop form; carousel items are held to the carousel's ratio."""
+    first = images[0] if images else None
+    for image in images:
         image.crop_form = _crop_form(image)  # type: ignore[attr-defined]
         image.target_ratio = None  # type: ignore[attr-defined]
-        if (
-            index
-            and story.format == "carousel"
-            and first
-            and first.rendition_width
-            and first.rendition_height
-        ):
-            image.target_ratio = round(first.rendition_width / first.rendition_height, 4)  # type: ignore[attr-defined]
+        if story.format == Format.CAROUSEL and first and image.original_width and image.original_height:
+            image.target_ratio = round(services.needed_ratio(story, image, first), 4)  # type: ignore[attr-defined]
 
 
 def _crop_form(image: StoryImage) -> CropForm:
@@ -155,9 +171,12 @@ def story_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
         messages.error(request, str(exc.message))
         return redirect("stories:detail", pk=story.pk)
     story.refresh_from_db()
-    messages.success(
-        request, _("Done: the story is now “%(status)s”.") % {"status": story.get_status_display()}
-    )
+    if chosen.done is not None:
+        messages.success(request, str(chosen.done))
+    else:
+        messages.success(
+            request, _("Done: the story is now “%(status)s”.") % {"status": story.get_status_display()}
+        )
     if not can_view(request.user, story):
         return redirect("stories:mine")
     return redirect("stories:detail", pk=story.pk)
@@ -200,7 +219,7 @@ def story_diff(request: HttpRequest, pk: int) -> HttpResponse:
         if a is None or b is None:
             form.add_error(None, _("There is no such revision of this story."))
         else:
-            diff = {"a": a, "b": b, "fields": revision_diff(a, b)}
+            diff = {"a": a, "b": b, **revision_diff(a, b)}
     status = 400 if form.is_bound and diff is None else 200
     return render(
         request,

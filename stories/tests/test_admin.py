@@ -1,0 +1,177 @@
+"""The admin of stories and of the people shown in their photos."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.utils import timezone
+
+from contributors.tests.factories import PublicationFactory, contributor_user, outreach_user
+from stories.models import Format, Status, Story
+from stories.tests.factories import PersonShownFactory, story_in
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_client(people: dict[str, Any], language: str = "en") -> Client:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(people["admin"])
+    return client
+
+
+def squeeze(html: str) -> str:
+    return " ".join(html.split())
+
+
+def test_the_story_admin_shows_thumbnails_positions_from_one_and_no_empty_photo_rows(
+    people: dict[str, Any],
+) -> None:
+    story = story_in(Status.SUBMITTED, author=people["contributor"].contributor, format=Format.CAROUSEL)
+    first, second = story.images.all()
+    html = squeeze(admin_client(people).get(f"/admin/stories/story/{story.pk}/change/").content.decode())
+    assert f'src="{first.rendition_url}"' in html and f'src="{second.rendition_url}"' in html
+    numbers = re.findall(r'<td class="field-number"> <p>(\d+)</p> </td>', html)
+    assert numbers == ["1", "2"]
+    # Photos come with an upload, through the story form: no empty photo row to add here.
+    assert 'id="images-empty"' not in html
+    assert 'id="images-0"' in html
+    # One field for the result: the reference; no separate publication picker.
+    assert 'name="result_reference"' in html
+    assert 'name="publication"' not in html
+    # The author is not offered as their own co-author.
+    author_option = f'<option value="{story.author_id}"'
+    assert author_option not in html.split('name="co_authors"')[1].split("</select>")[0]
+
+    listing = squeeze(admin_client(people).get("/admin/stories/story/").content.decode())
+    assert f'src="{first.rendition_url}"' in listing
+
+
+def test_the_reference_typed_in_the_admin_links_the_known_result(people: dict[str, Any]) -> None:
+    result = PublicationFactory(arxiv_id="2512.03456")
+    story = story_in(Status.SUBMITTED, author=people["contributor"].contributor)
+    client = admin_client(people)
+    page = client.get(f"/admin/stories/story/{story.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields if name != "co_authors"}
+    data.update(
+        result_reference="arXiv:2512.03456",
+        co_authors=[],
+        **{
+            f"{prefix}-{key}": value
+            for prefix in ("images", "events")
+            for key, value in _management(story, prefix).items()
+        },
+    )
+    response = client.post(f"/admin/stories/story/{story.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    story.refresh_from_db()
+    assert story.publication == result
+
+    data.update(co_authors=[story.author_id])
+    response = client.post(f"/admin/stories/story/{story.pk}/change/", data)
+    assert response.status_code == 200
+    assert "co_authors" in response.context["adminform"].form.errors
+    data.update(co_authors=[], result_reference="not a reference")
+    response = client.post(f"/admin/stories/story/{story.pk}/change/", data)
+    assert response.status_code == 200 and "is not an arXiv id" in response.content.decode()
+
+
+def _management(story: Story, prefix: str) -> dict[str, Any]:
+    rows = story.images.all() if prefix == "images" else story.events.all()
+    values: dict[str, Any] = {
+        "TOTAL_FORMS": len(rows),
+        "INITIAL_FORMS": len(rows),
+        "MIN_NUM_FORMS": 0,
+        "MAX_NUM_FORMS": 1000,
+    }
+    for index, row in enumerate(rows):
+        values[f"{index}-id"] = row.pk
+        values[f"{index}-story"] = story.pk
+        if prefix == "images":
+            values[f"{index}-alt_text"] = row.alt_text
+            values[f"{index}-no_identifiable_person"] = "on" if row.no_identifiable_person else ""
+    return values
+
+
+def test_the_people_admin_shows_who_recorded_consent_and_filters_withdrawn_consent(
+    people: dict[str, Any],
+) -> None:
+    recorder = people["contributor"]
+    PersonShownFactory(name="Still Agrees", consent_recorded_by=recorder)
+    PersonShownFactory(name="Took It Back", consent_withdrawn_at=timezone.now())
+    client = admin_client(people)
+    html = squeeze(client.get("/admin/stories/personshown/").content.decode())
+    assert recorder.contributor.name in html
+    withdrawn = squeeze(client.get("/admin/stories/personshown/?consent=withdrawn").content.decode())
+    assert "Took It Back" in withdrawn and "Still Agrees" not in withdrawn
+
+
+def test_the_consent_register_is_exported_as_csv(people: dict[str, Any]) -> None:
+    image = story_in(Status.SUBMITTED, author=people["contributor"].contributor).images.get()
+    lea = PersonShownFactory(
+        image=image,
+        name="=HYPERLINK(1)",
+        consent_recorded_by=people["contributor"],
+        consent_wording="I agree.",
+    )
+    gone = PersonShownFactory(image=image, name="Jo", consent_withdrawn_at=timezone.now())
+    response = admin_client(people).post(
+        "/admin/stories/personshown/",
+        {"action": "export_consent_register", "_selected_action": [lea.pk, gone.pk]},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:5] == ["story", "story id", "photo", "name", "consent given"]
+    by_name = {row[3]: row for row in rows[1:]}
+    # A cell that a spreadsheet would run as a formula is kept as text.
+    assert by_name["'=HYPERLINK(1)"][6] == people["contributor"].contributor.name
+    assert by_name["Jo"][8]  # withdrawn at
+
+
+def test_only_staff_who_may_see_people_can_export_the_register(people: dict[str, Any]) -> None:
+    person = PersonShownFactory()
+    data = {"action": "export_consent_register", "_selected_action": [person.pk]}
+    outsider = Client()
+    outsider.force_login(outreach_user())
+    response = outsider.post("/admin/stories/personshown/", data)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    staff = contributor_user(is_staff=True)
+    staff_client = Client()
+    staff_client.force_login(staff)
+    assert staff_client.post("/admin/stories/personshown/", data).status_code == 403
+    staff.user_permissions.add(Permission.objects.get(codename="view_personshown"))
+    assert staff_client.post("/admin/stories/personshown/", data)["Content-Type"].startswith("text/csv")
+
+
+def test_every_column_header_of_the_story_admin_is_german(people: dict[str, Any]) -> None:
+    story = story_in(Status.SUBMITTED, author=people["contributor"].contributor)
+    PersonShownFactory(image=story.images.get())
+    client = admin_client(people, "de")
+    for url, expected in (
+        (
+            "/admin/stories/story/",
+            ["Erstes Foto", "Titel", "Autor·in", "Status", "Ziel", "Format", "Wartet seit"],
+        ),
+        (
+            "/admin/stories/personshown/",
+            ["Name", "Bild", "Einwilligung erteilt", "Einwilligung festgehalten von"],
+        ),
+    ):
+        html = client.get(url).content.decode()
+        heads = [
+            " ".join(h.split())
+            for h in re.findall(
+                r'<th scope="col"[^>]*>\s*<div class="text">(?:<a[^>]*>|<span>)(.*?)</(?:a|span)>', html, re.S
+            )
+            if "checkbox" not in h
+        ]
+        assert heads[: len(expected)] == expected, heads
