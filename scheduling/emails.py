@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from contributors.mail import queue_email
 from contributors.models import Contributor, Publication
 from contributors.roles import OUTREACH_TEAM
 
@@ -43,7 +44,10 @@ def _team() -> list[Any]:
 def _send(
     users: Iterable[Any], *, subject: str, intro: str, link: str, link_label: str, **values: Any
 ) -> int:
-    """One message per person, translated for them; `subject`, `intro`, `link_label` are message ids."""
+    """One message per person, translated for them; `subject`, `intro`, `link_label` are message ids.
+
+    Each is stored as an `OutgoingEmail` row (in the caller's transaction, when there is one) and
+    sent by the worker once: a crash neither loses it nor sends it twice."""
     sent = 0
     for user in users:
         if not user.email or not user.is_active:
@@ -60,7 +64,7 @@ def _send(
             html = render_to_string("scheduling/email/notice.html", context)
         message = EmailMultiAlternatives(subject_text, text, to=[user.email])
         message.attach_alternative(html, "text/html")
-        message.send()
+        queue_email(message=message, purpose=f"scheduling:{subject[:60]}")
         sent += 1
     return sent
 

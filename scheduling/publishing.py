@@ -39,6 +39,7 @@ from instagram.client import ErrorKind, GraphAPIError, GraphClient, Media
 from instagram.services import active_account
 from stories.models import Format
 
+from . import emails
 from .models import Post, PostStatus, PostTransition, PublishStep
 
 logger = logging.getLogger(__name__)
@@ -361,9 +362,7 @@ def _after_error(post: Post, token: str, error: GraphAPIError) -> float | None:
         # Pause all publishing until the connection works again; the team is told once.
         cache.set(PAUSED_KEY, error.fix_hint(), timeout=settings.PUBLISH_BACKOFF_MAX_SECONDS)
         if cache.add(TOLD_KEY, True, timeout=24 * 3600):
-            from . import tasks
-
-            transaction.on_commit(functools.partial(tasks.tell_team_publishing_paused.delay, post.pk))
+            emails.tell_team_publishing_paused(post_id=post.pk)
         _save(post, token, reason=error.fix_hint())
         return float(settings.PUBLISH_BACKOFF_MAX_SECONDS)
     if error.kind == ErrorKind.NEW_CONTAINER_NEEDED and not learning:
@@ -410,10 +409,10 @@ def _settle(post: Post, token: str, status: str, **fields: Any) -> float | None:
             to_time=post.scheduled_at,
             comment=fields.get("reason", ""),
         )
-        from . import tasks  # tasks import this module; the other way round only when needed
-
-        task = tasks.tell_story_live if status == PostStatus.PUBLISHED else tasks.tell_team_publishing_problem
+        # The notices are stored with the new state, in the same transaction: they go out once.
         if status == PostStatus.PUBLISHED:
             cache.delete(TOLD_KEY)
-        transaction.on_commit(functools.partial(task.delay, post.pk))
+            emails.tell_story_live(post_id=post.pk)
+        else:
+            emails.tell_team_publishing_problem(post_id=post.pk)
     return None

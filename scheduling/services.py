@@ -6,7 +6,6 @@ The actions the team may take are listed in `scheduling.workflow.ACTIONS`.
 
 from __future__ import annotations
 
-import functools
 import logging
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from stories.models import Status as StoryStatus
 from stories.models import Story
 
+from . import emails
 from .models import BERLIN, HOLDING_STATUSES, CalendarEvent, Post, PostingSlot, PostStatus, PostTransition
 from .workflow import BY_NAME
 
@@ -303,9 +303,7 @@ def post_pull_for_consent(*, story_id: int) -> Post | None:
             )
         else:
             return None
-        from . import tasks  # tasks import services; the other way round only when needed
-
-        transaction.on_commit(functools.partial(tasks.tell_team_consent_withdrawn.delay, current.pk))
+        emails.tell_team_consent_withdrawn(post_id=current.pk)
     return _sync(post, current)
 
 

@@ -8,11 +8,6 @@ from . import emails, services
 
 
 @shared_task(soft_time_limit=60, time_limit=90)
-def tell_team_consent_withdrawn(post_id: int) -> int:
-    return emails.tell_team_consent_withdrawn(post_id=post_id)
-
-
-@shared_task(soft_time_limit=60, time_limit=90)
 def invite_to_tell(publication_id: int, contributor_id: int, actor_id: int) -> int:
     return emails.invite_to_tell(
         publication_id=publication_id, contributor_id=contributor_id, actor_id=actor_id
@@ -42,18 +37,3 @@ def advance_publication(post_id: int) -> str:
     from . import publishing
 
     return publishing.advance_publication(post_id=post_id, wake=wake)
-
-
-@shared_task(soft_time_limit=60, time_limit=90)
-def tell_story_live(post_id: int) -> int:
-    return emails.tell_story_live(post_id=post_id)
-
-
-@shared_task(soft_time_limit=60, time_limit=90)
-def tell_team_publishing_problem(post_id: int) -> int:
-    return emails.tell_team_publishing_problem(post_id=post_id)
-
-
-@shared_task(soft_time_limit=60, time_limit=90)
-def tell_team_publishing_paused(post_id: int) -> int:
-    return emails.tell_team_publishing_paused(post_id=post_id)

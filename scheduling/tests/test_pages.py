@@ -163,7 +163,7 @@ def test_drag_endpoint_applies_the_same_checks(people: dict[str, Any]) -> None:
 
 @time_machine.travel(NOW, tick=False)
 def test_leads_show_fresh_results_without_a_story_and_who_was_never_featured(
-    people: dict[str, Any], django_capture_on_commit_callbacks: Any, eager_tasks: None
+    people: dict[str, Any], django_capture_on_commit_callbacks: Any, tasks_run_inline: None
 ) -> None:
     author = contributor_user(username="ines", first_name="Ines", last_name="Richter").contributor
     author.career_stage = CareerStage.PHD

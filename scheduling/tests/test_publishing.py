@@ -164,7 +164,7 @@ def test_a_photo_instagram_refuses_fails_the_post_with_what_to_fix(
     public_media: Any,
     graph_emulator: Any,
     people: Any,
-    eager_tasks: Any,
+    tasks_run_inline: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     post = due_post(public_media)
@@ -201,7 +201,7 @@ def test_an_expired_token_pauses_all_publishing_with_one_message_to_the_team(
     public_media: Any,
     graph_emulator: Any,
     people: Any,
-    eager_tasks: Any,
+    tasks_run_inline: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     from django.core.cache import cache

@@ -141,7 +141,7 @@ def test_reschedule_and_unschedule_follow_the_table(people: dict[str, Any]) -> N
 
 @time_machine.travel(NOW, tick=False)
 def test_consent_withdrawn_unschedules_and_tells_the_team(
-    people: dict[str, Any], django_capture_on_commit_callbacks: Any, eager_tasks: None
+    people: dict[str, Any], django_capture_on_commit_callbacks: Any, tasks_run_inline: None
 ) -> None:
     author = contributor_user(username="ada")
     story = story_in(Status.DRAFT, author=author.contributor)
