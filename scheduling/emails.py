@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -18,7 +18,7 @@ from contributors.mail import queue_email
 from contributors.models import Contributor, Publication
 from contributors.roles import OUTREACH_TEAM
 
-from .models import Post
+from .models import BERLIN, Post
 
 
 def _language_of(user: Any) -> str:
@@ -158,3 +158,25 @@ def tell_team_publishing_paused(*, post_id: int) -> int:
         link_label=gettext_noop("Connect Instagram again:"),
         title=post.story.title,
     )
+
+
+def tell_team_post_late(*, post_id: int) -> int:
+    """The team, once per post: it is not out ten minutes after its time."""
+    post = Post.objects.select_related("story").get(pk=post_id)
+    return _send(
+        _team(),
+        subject=gettext_noop("Late: %(title)s is not on Instagram yet"),
+        intro=gettext_noop(
+            "The post “%(title)s” should have gone out at %(when)s and is still “%(status)s”. %(reason)s"
+        ),
+        link=f"{settings.PUBLIC_BASE_URL}{post.get_absolute_url()}",
+        link_label=gettext_noop("Open the post:"),
+        title=post.story.title,
+        when=_berlin(post.scheduled_at),
+        status=post.get_status_display(),
+        reason=post.reason,
+    )
+
+
+def _berlin(when: Any) -> str:
+    return str(formats.date_format(timezone.localtime(when, BERLIN), "DATETIME_FORMAT")) + " (Europe/Berlin)"

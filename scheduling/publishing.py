@@ -35,7 +35,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instagram.client import ErrorKind, GraphAPIError, GraphClient, Media
+from instagram.client import FACEBOOK_LOGIN, ErrorKind, GraphAPIError, GraphClient, Media
 from instagram.services import active_account
 from stories.models import Format
 
@@ -249,7 +249,7 @@ def _step(post: Post, token: str, client: GraphClient) -> float | None:
             if timezone.now() < settled_by:
                 return (settled_by - timezone.now()).total_seconds()
         # Not published: the attempt failed. A refusal that waiting cannot cure ends here.
-        if last is not None and last.error_kind == ErrorKind.PERMANENT:
+        if last is not None and last.error_kind == ErrorKind.PERMANENT and _this_round(post, last):
             return _settle(post, token, PostStatus.FAILED, reason=last.hint)
     limit = _call(post, "read_publishing_limit", "", client.publishing_limit,
                   lambda q: f"{q.quota_usage}/{q.quota_total}")  # fmt: skip
@@ -303,8 +303,16 @@ def _create_containers(post: Post, token: str, client: GraphClient) -> float | N
     return 0
 
 
+def _this_round(post: Post, step: PublishStep) -> bool:
+    """Whether a step belongs to this round of publishing (a retry by the team starts a new one)."""
+    return post.publishing_since is None or step.started_at >= post.publishing_since
+
+
 def _containers_used(post: Post) -> int:
-    return post.publish_steps.filter(call="create_container", outcome=PublishStep.Outcome.OK).count()
+    steps = post.publish_steps.filter(call="create_container", outcome=PublishStep.Outcome.OK)
+    if post.publishing_since is not None:
+        steps = steps.filter(started_at__gte=post.publishing_since)
+    return steps.count()
 
 
 def _new_container(post: Post, token: str, what: str) -> float | None:
@@ -416,3 +424,62 @@ def _settle(post: Post, token: str, status: str, **fields: Any) -> float | None:
         else:
             emails.tell_team_publishing_problem(post_id=post.pk)
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Late posts and removal
+
+
+def tell_team_late_posts(*, now: datetime | None = None) -> list[int]:
+    """The sweep's second half: the team hears once of every post not out 10 minutes after its time."""
+    now = now or timezone.now()
+    late = Post.objects.filter(
+        status__in=(PostStatus.SCHEDULED, PostStatus.PUBLISHING),
+        scheduled_at__lte=now - timedelta(seconds=settings.PUBLISH_LATE_NOTICE_SECONDS),
+        late_told_at__isnull=True,
+    )
+    told = []
+    for pk in late.values_list("pk", flat=True):
+        with transaction.atomic():
+            # A compare-and-set: two sweeps at once tell the team once.
+            if Post.objects.filter(pk=pk, late_told_at__isnull=True).update(late_told_at=now) == 1:
+                emails.tell_team_post_late(post_id=pk)
+                told.append(pk)
+    return told
+
+
+def remove_from_instagram(*, post_id: int) -> str:
+    """A published post whose consent was withdrawn: delete it through the API where the connection
+    allows it (Facebook Login with ``instagram_manage_contents``), else ask the team to remove it by
+    hand. Returns what happened: "removed", "by_hand" or "not_to_be_removed"."""
+    post = Post.objects.get(pk=post_id)
+    if post.status != PostStatus.TO_BE_REMOVED:
+        return "not_to_be_removed"
+    account = active_account()
+    by_hand = _(
+        "A person shown withdrew their consent. Remove the post on Instagram by hand (%(link)s), then "
+        "press “I removed it on Instagram”."
+    ) % {"link": post.permalink or post.media_id}
+    if account is None or not account.has_token or account.flavour != FACEBOOK_LOGIN or not post.media_id:
+        Post.objects.filter(pk=post.pk, status=PostStatus.TO_BE_REMOVED).update(reason=by_hand)
+        return "by_hand"
+    client = GraphClient(account)
+    try:
+        _call(post, "delete_media", "", lambda: client.delete_media(post.media_id), str)
+    except GraphAPIError as error:
+        if error.kind in (ErrorKind.TRANSIENT, ErrorKind.RATE_LIMITED):
+            raise  # the task tries again later
+        Post.objects.filter(pk=post.pk, status=PostStatus.TO_BE_REMOVED).update(reason=by_hand)
+        return "by_hand"
+    now = timezone.now()
+    with transaction.atomic():
+        removed = Post.objects.filter(pk=post.pk, status=PostStatus.TO_BE_REMOVED).update(
+            status=PostStatus.REMOVED, removed_at=now, removed_by=None, status_changed_at=now,
+            version=F("version") + 1, reason=_("A person shown withdrew their consent."),
+        )  # fmt: skip
+        if removed == 1:
+            PostTransition.objects.create(
+                post=post, action="remove", from_status=PostStatus.TO_BE_REMOVED, to_status=PostStatus.REMOVED,
+                from_time=post.scheduled_at, to_time=post.scheduled_at,
+            )  # fmt: skip
+    return "removed"

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contributors.models import Contributor, Publication
 from contributors.roles import roles_of
 
-from . import feed, selectors, services, tasks
+from . import feed, selectors, services
 from .forms import CalendarFilterForm, InviteForm, PostActionForm
 from .models import CalendarFeed, Post
 from .workflow import BY_NAME, actions_for
@@ -138,7 +138,11 @@ def post_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except services.PostError as exc:
         form.add_error(None, exc.message)
         return _render_post(request, post, form)
-    if post.scheduled_at:
+    if action in ("publish_now", "retry"):
+        messages.success(request, _("The post goes out to Instagram within a minute."))
+    elif action == "removed_by_hand":
+        messages.success(request, _("Recorded: you removed the post from Instagram."))
+    elif post.scheduled_at:
         messages.success(
             request, _("The post is scheduled for %(when)s.") % {"when": services.shown(post.scheduled_at)}
         )
@@ -221,8 +225,7 @@ def lead_invite(request: HttpRequest) -> HttpResponse:
         pk=form.cleaned_data["contributor"],
         publications=publication,
     )
-    actor_id = cast(int, request.user.pk)
-    transaction.on_commit(lambda: tasks.invite_to_tell.delay(publication.pk, contributor.pk, actor_id))
+    services.lead_invite(publication=publication, contributor=contributor, user=request.user)
     messages.success(request, _("%(name)s is invited to tell this story.") % {"name": contributor.name})
     return redirect("scheduling:leads")
 

@@ -72,16 +72,12 @@ def _feed_is_new(visit: Visit) -> bool:
 
 
 def _invited(visit: Visit) -> bool:
-    """The invitation is confirmed to the team member (its e-mail goes out after commit)."""
-    from django.contrib.messages import SUCCESS
-    from django.contrib.messages.storage.cookie import CookieStorage
-    from django.http import HttpRequest
+    """The invitation is recorded: who invited whom (its e-mail is stored with it)."""
+    from scheduling.models import LeadInvitation
 
-    cookie = visit.response.cookies.get("messages")
-    if cookie is None or not cookie.value:
-        return False
-    messages = CookieStorage(HttpRequest())._decode(cookie.value) or []
-    return any(message.level == SUCCESS and "invited" in str(message) for message in messages)
+    return LeadInvitation.objects.filter(
+        invited_by=visit.user, contributor=visit.people["contributor"].contributor
+    ).exists()
 
 
 ACCESS = [

@@ -18,7 +18,7 @@ from contributors.models import CareerStage
 from contributors.tests.factories import PublicationFactory, contributor_user
 from scheduling import services
 from scheduling.emails import publication_reference
-from scheduling.models import BERLIN, CalendarEvent, EventKind, Post, PostStatus
+from scheduling.models import BERLIN, CalendarEvent, EventKind, LeadInvitation, Post, PostStatus
 from scheduling.tests.factories import approved_post, blackout, slot
 from stories.models import Objective
 
@@ -187,6 +187,10 @@ def test_leads_show_fresh_results_without_a_story_and_who_was_never_featured(
             "/leads/invite/", {"publication": fresh.pk, "contributor": author.pk}, follow=True
         )
     assert "is invited to tell this story" in response.content.decode()
+    # The team sees who invited whom, and when.
+    [invitation] = LeadInvitation.objects.all()
+    assert (invitation.contributor, invitation.invited_by) == (author, people["outreach"])
+    assert "Ines Richter invited by mira on" in client.get("/leads/").content.decode()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [author.user.email]
     assert "/stories/new/?title=A+fresh+result" in mail.outbox[0].body
@@ -218,7 +222,11 @@ def test_leads_page_costs_the_same_queries_however_many_results(
     def add(count: int) -> None:
         for number in range(count):
             publication = PublicationFactory(public_from=NOW - timedelta(days=1 + number))
-            publication.contributors.add(contributor_user().contributor)
+            author = contributor_user().contributor
+            publication.contributors.add(author)
+            LeadInvitation.objects.create(
+                publication=publication, contributor=author, invited_by=people["outreach"]
+            )
 
     add(2)
     with CaptureQueriesContext(connection) as captured:
@@ -227,6 +235,7 @@ def test_leads_page_costs_the_same_queries_however_many_results(
     with django_assert_num_queries(len(captured.captured_queries)):
         page = client.get("/leads/").content.decode()
     assert page.count("to tell this story</button>") == 17
+    assert page.count(" invited by mira on ") == 17
 
 
 @time_machine.travel(NOW, tick=False)
