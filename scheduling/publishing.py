@@ -29,7 +29,6 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -39,7 +38,7 @@ from instagram.client import FACEBOOK_LOGIN, ErrorKind, GraphAPIError, GraphClie
 from instagram.services import active_account
 from stories.models import Format
 
-from . import emails
+from . import emails, public_media
 from .models import Post, PostStatus, PostTransition, PublishStep
 
 logger = logging.getLogger(__name__)
@@ -206,9 +205,8 @@ def _call(
     return result
 
 
-def _public_url(name: str) -> str:
-    url = str(default_storage.url(name))
-    return url if url.startswith(("http://", "https://")) else f"{settings.PUBLIC_BASE_URL}{url}"
+def _public_url(post: Post, name: str) -> str:
+    return public_media.public_url(post_id=post.pk, name=name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,7 +265,7 @@ def _step(post: Post, token: str, client: GraphClient) -> float | None:
 
 
 def _create_containers(post: Post, token: str, client: GraphClient) -> float | None:
-    urls = [_public_url(name) for name in post.renditions]
+    urls = [_public_url(post, name) for name in post.renditions]
     if not urls:
         return _settle(post, token, PostStatus.FAILED, reason=_("It has no photo ready for Instagram."))
     alt_texts = list(post.alt_texts) + [""] * len(urls)

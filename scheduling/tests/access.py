@@ -40,6 +40,26 @@ def _invite_data(people: dict[str, Any]) -> dict[str, Any]:
     return {"publication": publication.pk, "contributor": people["contributor"].contributor.pk}
 
 
+def _public_media_kwargs(people: dict[str, Any]) -> dict[str, str]:
+    """A signed address of a scheduled post's rendition, as Meta gets it (no session needed)."""
+    from django.utils import timezone
+
+    from scheduling.models import Post
+    from scheduling.public_media import public_url
+
+    post = approved_post_of(people)
+    Post.objects.filter(pk=post.pk).update(status="scheduled", scheduled_at=timezone.now())
+    return {
+        "token": public_url(post_id=post.pk, name=post.renditions[0]).rsplit("/", 1)[1].removesuffix(".jpg")
+    }
+
+
+def approved_post_of(people: dict[str, Any]) -> Any:
+    from scheduling.tests.factories import approved_post
+
+    return approved_post(author=people["contributor"].contributor)
+
+
 def _post(visit: Visit) -> Any:
     from scheduling.models import Post
 
@@ -117,6 +137,12 @@ ACCESS = [
         expect=team_only(),
     ),
     Access("scheduling:training", expect=team_only()),
+    Access(
+        "scheduling:public_media",
+        kwargs=_public_media_kwargs,
+        answer="image/jpeg",
+        expect=everyone(OK, anonymous=OK),
+    ),
     # The admin's .ics import: the admin site sends everyone but staff to its own login.
     Access(
         "admin:scheduling_calendarevent_import",
