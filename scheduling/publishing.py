@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from instagram.client import FACEBOOK_LOGIN, ErrorKind, GraphAPIError, GraphClient, Media
@@ -119,7 +119,15 @@ def publish_due_posts(*, wake: Wake = _no_wake, now: datetime | None = None) -> 
 
 def advance_publication(*, post_id: int, wake: Wake = _no_wake, max_steps: int = 25) -> str:
     """Take the post's lease if it is free and work through its steps until it must wait or is
-    settled. Returns what happened: "not_ready", "waiting", "lost", or the post's new status."""
+    settled. Returns what happened: "not_ready", "waiting", "lost", or the post's new status.
+
+    Reasons are stored as the catalogue's English sentences, whatever language is active: pages
+    show them in their reader's language (`in_reader_language`)."""
+    with translation.override(None):
+        return _advance_publication(post_id=post_id, wake=wake, max_steps=max_steps)
+
+
+def _advance_publication(*, post_id: int, wake: Wake, max_steps: int) -> str:
     token = uuid.uuid4().hex
     now = timezone.now()
     taken = Post.objects.filter(pk=post_id, status=PostStatus.PUBLISHING, lease_until__lte=now).update(
