@@ -490,6 +490,9 @@ def publish(emu: Emulator, req: Request, account: Account) -> Response:
         state.published.append(_published_record(emu, account, container, media))
     fault = emu.faults.take({"publish_lost_reply"}, req.method, req.endpoint)
     if fault is not None:
+        if fault.options.get("subcode") is not None:
+            # Meta's "Application request limit reached" (4/2207051) after the post went live.
+            raise publishing_error(int(fault.options["subcode"]))
         raise transient_error(
             code=int(fault.options.get("code", 2)), status=int(fault.options.get("status", 500))
         )

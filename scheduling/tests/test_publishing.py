@@ -108,8 +108,11 @@ def test_a_publish_that_went_live_but_answered_spam_block_ends_published(
     demo_account: Any, publish_settings: Any, public_media: Any, graph_emulator: Any
 ) -> None:
     post = due_post(public_media)
-    graph_emulator.add_fault("publish_lost_reply", code=4, status=400)
+    graph_emulator.add_fault("publish_lost_reply", subcode=2207051)
     post = publish_until_settled(post)
+    [refused] = post.publish_steps.filter(call="media_publish")
+    assert (refused.outcome, refused.error_kind) == ("error", "permanent")
+    assert "subcode 2207051" in refused.detail
     assert post.status == PostStatus.PUBLISHED
     assert len(_ours(graph_emulator, post)) == 1
     assert len(_publish_calls(graph_emulator)) == 1
