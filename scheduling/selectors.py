@@ -24,6 +24,8 @@ STATE_COLOURS = {
     PostStatus.PUBLISHED: "#198754",
     PostStatus.FAILED: "#dc3545",
     PostStatus.NEEDS_ATTENTION: "#b35c00",
+    PostStatus.TO_BE_REMOVED: "#a61e4d",
+    PostStatus.REMOVED: "#495057",
 }
 KIND_COLOURS = {
     EventKind.BLACKOUT: "#343a40",

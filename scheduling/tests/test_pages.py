@@ -93,6 +93,11 @@ def test_event_source_colours_posts_by_state_with_thumbnail_and_filters(people: 
     recruitment = client.get("/calendar/events/", {**MONTH, "objective": "recruitment"}).json()
     assert [i["id"] for i in recruitment] == [f"post-{post.pk}"]
     assert client.get("/calendar/events/", {"start": "yesterday", "end": "2040-01-01"}).status_code == 400
+    # Every state has its colour, down to a post taken off Instagram.
+    for status in PostStatus.values:
+        Post.objects.filter(pk=post.pk).update(status=status)
+        [item] = [i for i in client.get("/calendar/events/", MONTH).json() if i["id"] == f"post-{post.pk}"]
+        assert item["extendedProps"]["status"] == status
 
 
 @time_machine.travel(NOW, tick=False)
