@@ -17,6 +17,7 @@ from django.utils import timezone
 from scheduling import publishing, tasks
 from scheduling.models import Post, PostStatus
 from scheduling.tests.publishing_helpers import due_post
+from stories.models import Format
 
 
 @pytest.fixture
@@ -75,16 +76,27 @@ def test_two_sweeps_racing_over_twenty_due_posts_publish_each_once(
     assert post.transitions.filter(action="publish_due").count() == 1
 
 
-def test_a_real_worker_publishes_a_scheduled_post_within_ninety_seconds(
+def test_a_real_worker_publishes_an_image_a_carousel_and_a_story_within_ninety_seconds(
     worker_env: Any, demo_account: Any, public_media: Any, graph_emulator: Any, celery_worker_process: Any
 ) -> None:
-    post = due_post(public_media)
+    posts = [
+        due_post(public_media, format=kind) for kind in (Format.SINGLE_IMAGE, Format.CAROUSEL, Format.STORY)
+    ]
     publishing.publish_due_posts(wake=tasks.wake)
-    post = _wait_for(post, PostStatus.PUBLISHED, 60, celery_worker_process.log)
-    [media] = [item for item in graph_emulator.published() if item["caption"] == post.caption]
-    assert post.media_id == media["media_id"] and post.permalink == media["permalink"]
-    [publish_call] = graph_emulator.calls(match="media_publish$", method="POST")
-    assert publish_call["epoch"] <= (post.scheduled_at + timedelta(seconds=90)).timestamp()
+    posts = [_wait_for(post, PostStatus.PUBLISHED, 60, celery_worker_process.log) for post in posts]
+    published = graph_emulator.published()
+    assert sorted(item["media_id"] for item in published) == sorted(post.media_id for post in posts)
+    by_id = {item["media_id"]: item for item in published}
+    assert [by_id[post.media_id]["media_type"] for post in posts] == ["IMAGE", "CAROUSEL_ALBUM", "IMAGE"]
+    assert by_id[posts[2].media_id]["media_product_type"] == "STORY"
+    assert all(post.permalink == by_id[post.media_id]["permalink"] for post in posts)
+    image = posts[0]
+    [publish_call] = [
+        call
+        for call in graph_emulator.calls(match="media_publish$", method="POST")
+        if call["params"]["creation_id"] == image.container_id
+    ]
+    assert publish_call["epoch"] <= (image.scheduled_at + timedelta(seconds=90)).timestamp()
 
 
 # Each kill case runs this many times: twice in CI; `make soak` sets 10 and reads the tally.
