@@ -454,18 +454,34 @@ def tell_team_late_posts(*, now: datetime | None = None) -> list[int]:
     return told
 
 
+def posts_waiting_for_removal(*, now: datetime | None = None) -> list[int]:
+    """Posts to be removed that no worker has tried yet a minute after consent was withdrawn (the
+    message that should have woken one was lost): the sweep hands them out again."""
+    now = now or timezone.now()
+    return list(
+        Post.objects.filter(
+            status=PostStatus.TO_BE_REMOVED, reason="", status_changed_at__lte=now - timedelta(minutes=1)
+        ).values_list("pk", flat=True)
+    )
+
+
 def remove_from_instagram(*, post_id: int) -> str:
     """A published post whose consent was withdrawn: delete it through the API where the connection
     allows it (Facebook Login with ``instagram_manage_contents``), else ask the team to remove it by
     hand. Returns what happened: "removed", "by_hand" or "not_to_be_removed"."""
+    with translation.override(None):  # reasons are stored as message ids, shown translated
+        return _remove_from_instagram(post_id=post_id)
+
+
+def _remove_from_instagram(*, post_id: int) -> str:
     post = Post.objects.get(pk=post_id)
     if post.status != PostStatus.TO_BE_REMOVED:
         return "not_to_be_removed"
     account = active_account()
     by_hand = _(
-        "A person shown withdrew their consent. Remove the post on Instagram by hand (%(link)s), then "
-        "press “I removed it on Instagram”."
-    ) % {"link": post.permalink or post.media_id}
+        "A person shown withdrew their consent. Remove the post on Instagram by hand (its link is above), "
+        "then press “I removed it on Instagram”."
+    )
     if account is None or not account.has_token or account.flavour != FACEBOOK_LOGIN or not post.media_id:
         Post.objects.filter(pk=post.pk, status=PostStatus.TO_BE_REMOVED).update(reason=by_hand)
         return "by_hand"

@@ -20,11 +20,14 @@ def wake(post_id: int, countdown: float) -> None:
 
 @shared_task(soft_time_limit=50, time_limit=60)
 def publish_due_posts() -> int:
-    """Beat, every minute: claim due posts and wake a worker for each post ready for a step."""
+    """Beat, every minute: claim due posts and wake a worker for each post ready for a step; tell the
+    team of late posts; hand out again removals whose wake-up was lost."""
     from . import publishing
 
     woken = publishing.publish_due_posts(wake=wake)
     publishing.tell_team_late_posts()
+    for post_id in publishing.posts_waiting_for_removal():
+        remove_from_instagram.delay(post_id)
     return len(woken)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from contributors.models import OutgoingEmail
 from instagram.models import Flavour
 from scheduling import publishing
+from scheduling import services as scheduling_services
 from scheduling.models import Post, PostStatus
 from scheduling.tests.publishing_helpers import due_post, publish_until_settled
 from stories import services as story_services
@@ -189,13 +190,15 @@ def test_consent_withdrawn_asks_the_team_to_remove_the_post_by_hand_otherwise(
     post.refresh_from_db()
     assert post.status == PostStatus.TO_BE_REMOVED
     assert "Remove the post on Instagram by hand" in post.reason
-    assert post.permalink in post.reason
+    assert publishing.posts_waiting_for_removal(now=timezone.now() + timedelta(hours=1)) == []
     assert [item.get("deleted") for item in _ours(graph_emulator, post)] == [None]
     assert any("Consent withdrawn" in message.subject for message in mail.outbox)
     client = _team_client(people)
     page = client.get(post.get_absolute_url()).content.decode()
     assert f'href="{post.permalink}"' in page
     assert "I removed it on Instagram" in page
+    german = client.get(post.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Bitte entfernen Sie den Beitrag von Hand auf Instagram" in german
     client.post(f"/calendar/posts/{post.pk}/removed_by_hand/", {"when": "", "text": ""})
     post.refresh_from_db()
     assert post.status == PostStatus.REMOVED
@@ -203,3 +206,20 @@ def test_consent_withdrawn_asks_the_team_to_remove_the_post_by_hand_otherwise(
     assert timezone.now() - post.removed_at < timedelta(minutes=1)
     page = client.get(post.get_absolute_url()).content.decode()
     assert f"by {people['outreach'].get_username()}, by hand" in page
+
+
+def test_a_removal_whose_wake_up_was_lost_is_handed_out_again_by_the_sweep(
+    demo_account: Any, publish_settings: Any, public_media: Any, graph_emulator: Any, people: Any
+) -> None:
+    post = publish_until_settled(due_post(public_media))
+    _connect(demo_account, graph_emulator, login="facebook", scopes=MANAGE)
+    # What the consent signal does; its after-commit wake-up of a worker never runs here: as if lost.
+    scheduling_services.post_pull_for_consent(story_id=post.story_id)
+    post.refresh_from_db()
+    assert post.status == PostStatus.TO_BE_REMOVED
+    assert publishing.posts_waiting_for_removal() == []  # a worker may still be on it
+    later = timezone.now() + timedelta(minutes=2)
+    assert publishing.posts_waiting_for_removal(now=later) == [post.pk]
+    assert publishing.remove_from_instagram(post_id=post.pk) == "removed"
+    assert publishing.posts_waiting_for_removal(now=later) == []
+    assert [item.get("deleted") for item in _ours(graph_emulator, post)] == [True]
