@@ -18,7 +18,7 @@ from contributors.mail import queue_email
 from contributors.models import Contributor, Publication
 from contributors.roles import OUTREACH_TEAM
 
-from .models import BERLIN, Post
+from .models import BERLIN, Post, PostStatus
 
 
 def _language_of(user: Any) -> str:
@@ -71,13 +71,20 @@ def _send(
 
 def tell_team_consent_withdrawn(*, post_id: int) -> int:
     post = Post.objects.select_related("story").get(pk=post_id)
+    intro = gettext_noop(
+        "A person shown in “%(title)s” withdrew their consent. The post is now “%(status)s”; "
+        "please check the story before it goes anywhere."
+    )
+    if post.status == PostStatus.TO_BE_REMOVED:
+        intro = gettext_noop(
+            "A person shown in “%(title)s” withdrew their consent, and the post is on Instagram: it must "
+            "come off at once. The app removes it where the Instagram connection allows it; otherwise "
+            "the post page asks you to remove it by hand and to record that you did."
+        )
     return _send(
         _team(),
         subject=gettext_noop("Consent withdrawn: %(title)s"),
-        intro=gettext_noop(
-            "A person shown in “%(title)s” withdrew their consent. The post is now “%(status)s”; "
-            "please check the story before it goes anywhere."
-        ),
+        intro=intro,
         link=f"{settings.PUBLIC_BASE_URL}{post.get_absolute_url()}",
         link_label=gettext_noop("Open the post:"),
         title=post.story.title,

@@ -192,7 +192,11 @@ def test_consent_withdrawn_asks_the_team_to_remove_the_post_by_hand_otherwise(
     assert "Remove the post on Instagram by hand" in post.reason
     assert publishing.posts_waiting_for_removal(now=timezone.now() + timedelta(hours=1)) == []
     assert [item.get("deleted") for item in _ours(graph_emulator, post)] == [None]
-    assert any("Consent withdrawn" in message.subject for message in mail.outbox)
+    [notice] = [
+        m for m in mail.outbox if "Consent withdrawn" in m.subject and m.to == [people["outreach"].email]
+    ]
+    assert "it must come off at once" in notice.body
+    assert f"/calendar/posts/{post.pk}/" in notice.body
     client = _team_client(people)
     page = client.get(post.get_absolute_url()).content.decode()
     assert f'href="{post.permalink}"' in page
