@@ -93,6 +93,10 @@ def test_embargo_refuses_an_earlier_time_and_says_until_when(people: dict[str, A
     post.refresh_from_db()
     assert post.status == PostStatus.UNSCHEDULED
     assert post.scheduled_at is None
+    # Nor can it be published now, by the team's button.
+    with pytest.raises(services.TimeRefused):
+        services.post_publish_now(post=post, user=people["outreach"])
+    assert Post.objects.get(pk=post.pk).status == PostStatus.UNSCHEDULED
     # The next free slot waits for the result.
     slot(1, 18)
     services.post_schedule_next_free(post=post, user=people["outreach"])
