@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -88,7 +89,7 @@ def tell_team_consent_withdrawn(*, post_id: int) -> int:
         link=f"{settings.PUBLIC_BASE_URL}{post.get_absolute_url()}",
         link_label=gettext_noop("Open the post:"),
         title=post.story.title,
-        status=post.get_status_display(),
+        status=PostStatus(post.status).label,  # lazy: in the recipient's language
     )
 
 
@@ -146,7 +147,7 @@ def tell_team_publishing_problem(*, post_id: int) -> int:
         link=f"{settings.PUBLIC_BASE_URL}{post.get_absolute_url()}",
         link_label=gettext_noop("Open the post:"),
         title=post.story.title,
-        status=post.get_status_display(),
+        status=PostStatus(post.status).label,  # lazy: in the recipient's language
         reason=post.reason,
     )
 
@@ -179,8 +180,8 @@ def tell_team_post_late(*, post_id: int) -> int:
         link=f"{settings.PUBLIC_BASE_URL}{post.get_absolute_url()}",
         link_label=gettext_noop("Open the post:"),
         title=post.story.title,
-        when=_berlin(post.scheduled_at),
-        status=post.get_status_display(),
+        when=lazy(_berlin, str)(post.scheduled_at),  # formatted in the recipient's language
+        status=PostStatus(post.status).label,  # lazy: in the recipient's language
         reason=post.reason,
     )
 

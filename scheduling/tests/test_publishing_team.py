@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from contributors.models import OutgoingEmail
+from contributors.tests.factories import outreach_user
 from instagram.models import Flavour
 from scheduling import publishing
 from scheduling import services as scheduling_services
-from scheduling.models import Post, PostStatus
+from scheduling.models import BERLIN, Post, PostStatus
 from scheduling.tests.publishing_helpers import due_post, publish_until_settled
 from stories import services as story_services
 from stories.tests.factories import PersonShownFactory
@@ -99,6 +100,9 @@ def test_a_post_ten_minutes_late_is_reported_to_the_team_once(
     post = due_post(public_media)
     on_time = due_post(public_media)
     Post.objects.filter(pk=post.pk).update(scheduled_at=timezone.now() - timedelta(minutes=11))
+    german = outreach_user(username="grete")
+    german.contributor.language = "de"
+    german.contributor.save()
     with django_capture_on_commit_callbacks(execute=True):
         assert publishing.tell_team_late_posts() == [post.pk]
         assert publishing.tell_team_late_posts() == []
@@ -109,6 +113,15 @@ def test_a_post_ten_minutes_late_is_reported_to_the_team_once(
     assert post.story.title in to_mira[0].subject
     assert f"/calendar/posts/{post.pk}/" in to_mira[0].body
     assert on_time.story.title in to_mira[1].subject
+    assert "is still “Scheduled”" in to_mira[0].body
+    # Each in the recipient's language, the state too.
+    [to_grete, _second] = [message for message in mail.outbox if message.to == [german.email]]
+    assert "Verspätet" in to_grete.subject
+    assert "ist noch „Geplant“" in to_grete.body
+    post.refresh_from_db()
+    with translation.override("de"):
+        when = formats.date_format(timezone.localtime(post.scheduled_at, BERLIN), "DATETIME_FORMAT")
+    assert f"sollte am {when} (Europe/Berlin)" in to_grete.body
 
 
 def test_your_story_is_live_goes_to_author_and_co_authors_with_the_link(
