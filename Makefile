@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APPS := contributors stories instagram scheduling analytics cmsatdesy_cms
 
-.PHONY: run test lint bench install install-dev messages setup format
+.PHONY: run test lint bench soak install install-dev messages setup format
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,9 @@ format: install-dev
 
 bench: install-dev messages
 	$(BIN)/python scripts/bench.py
+
+# The kill tests (a worker SIGKILLed while Meta holds its reply to container creation, and to
+# media_publish) ten times each, then the tally: duplicates and lost posts. Needs PostgreSQL and
+# Redis (DATABASE_URL, CELERY_BROKER_URL), like CI.
+soak: install-dev messages
+	KILL_TEST_ROUNDS=10 $(BIN)/pytest scheduling/tests/test_publishing_recovery.py -k killed -p no:randomly -s -q $(PYTEST_ARGS)

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -144,10 +144,11 @@ def worker_settings() -> dict[str, str]:
 
 
 @pytest.fixture
-def celery_worker_process(
+def start_celery_worker(
     transactional_db: Any, tmp_path: Path, settings: Any, worker_settings: dict[str, str]
-) -> Iterator[WorkerProcess]:
-    """A real Celery worker in its own process, on this test's database and broker.
+) -> Iterator[Callable[[], WorkerProcess]]:
+    """Starts real Celery workers, each in its own process, on this test's database and broker;
+    ``celery_worker_process`` is the first. A test that kills one starts a fresh one with this.
 
     Redis when CELERY_BROKER_URL is set, else kombu's filesystem transport; the database
     is the test database (a SQLite file or PostgreSQL), so the worker sees committed rows.
@@ -173,46 +174,59 @@ def celery_worker_process(
     with app.connection_for_write() as conn:
         # Leftovers of earlier tests are not this test's work.
         app.amqp.queues[queue].bind(conn.default_channel).purge()
-    log_path = tmp_path / "worker.log"
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "cmsatdesy_cms",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "-Q",
-                queue,
-                "--include",
-                "cmsatdesy_cms.tests.worker_tasks",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"test-{os.getpid()}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    worker = WorkerProcess(process, log_path)
-    deadline = time.monotonic() + 90  # a loaded two-core machine starts Python slowly
-    while "ready." not in worker.log():
-        if process.poll() is not None or time.monotonic() > deadline:
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start() -> WorkerProcess:
+        log_path = tmp_path / f"worker-{len(started) + 1}.log"
+        with log_path.open("wb") as log_file:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "cmsatdesy_cms",
+                    "worker",
+                    "--pool=solo",
+                    "--loglevel=INFO",
+                    "-Q",
+                    queue,
+                    "--include",
+                    "cmsatdesy_cms.tests.worker_tasks",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "-n",
+                    f"test-{os.getpid()}-{len(started) + 1}@%h",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        started.append(process)
+        worker = WorkerProcess(process, log_path)
+        deadline = time.monotonic() + 90  # a loaded two-core machine starts Python slowly
+        while "ready." not in worker.log():
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"The Celery worker did not start:\n{worker.log()}")
+            time.sleep(0.1)
+        return worker
+
+    yield start
+    for process in started:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
             process.kill()
-            pytest.fail(f"The Celery worker did not start:\n{worker.log()}")
-        time.sleep(0.1)
-    yield worker
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+
+
+@pytest.fixture
+def celery_worker_process(start_celery_worker: Callable[[], WorkerProcess]) -> WorkerProcess:
+    """A real Celery worker in its own process (see ``start_celery_worker``)."""
+    return start_celery_worker()
 
 
 # --- The Graph API emulator over real HTTP (graph_emulator/), for every layer's tests -----------

@@ -371,6 +371,10 @@ PUBLISH_BACKOFF_MAX_SECONDS = env.int("PUBLISH_BACKOFF_MAX_SECONDS", default=600
 PUBLISH_RETRY_WINDOW_SECONDS = env.int("PUBLISH_RETRY_WINDOW_SECONDS", default=7200)
 # How many fresh containers one post may use (an image download can fail once, 2207052).
 PUBLISH_MAX_CONTAINERS = env.int("PUBLISH_MAX_CONTAINERS", default=3)
+# The team is told (once) of a post that is not out this long after its time.
+PUBLISH_LATE_NOTICE_SECONDS = env.int("PUBLISH_LATE_NOTICE_SECONDS", default=600)
+# How long a signed public address of a rendition (given to Meta at container creation) works.
+PUBLIC_MEDIA_URL_SECONDS = env.int("PUBLIC_MEDIA_URL_SECONDS", default=3600)
 # Uploaded photos up to this many pixels are decoded in the request (checked and rendered at once);
 # larger ones are read only from their header there, and decoded, checked and rendered by the
 # worker, so that one request cannot tie up the web process. HEIC has no reduced decode: smaller.

@@ -139,6 +139,8 @@ def handle(emu: Emulator, req: Request) -> Response:
         with state.lock:
             media = state.media[node_id]
             return json_response(render_media(emu, media, parse_fields(req.params.get("fields"))))
+    if route == ("media", None, "DELETE"):
+        return delete_media(emu, req, node_id)
     if route == ("media", "insights", "GET"):
         return media_insights_call(emu, req, node_id)
     if route == ("media", "children", "GET"):
@@ -488,6 +490,9 @@ def publish(emu: Emulator, req: Request, account: Account) -> Response:
         state.published.append(_published_record(emu, account, container, media))
     fault = emu.faults.take({"publish_lost_reply"}, req.method, req.endpoint)
     if fault is not None:
+        if fault.options.get("subcode") is not None:
+            # Meta's "Application request limit reached" (4/2207051) after the post went live.
+            raise publishing_error(int(fault.options["subcode"]))
         raise transient_error(
             code=int(fault.options.get("code", 2)), status=int(fault.options.get("status", 500))
         )
@@ -535,6 +540,33 @@ def _cdn_url(media_id: str, container: Container, *, thumbnail: bool = False) ->
         return f"https://scontent.cdninstagram.com/emulated/{media_id}.jpg"
     extension = "mp4" if container.video_url and not thumbnail else "jpg"
     return f"https://scontent.cdninstagram.com/emulated/{media_id}.{extension}"
+
+
+# Only a Facebook Login token with this permission may delete (GRAPH_API.md, "Removing a published post").
+DELETE_SCOPE = "instagram_manage_contents"
+
+
+def delete_media(emu: Emulator, req: Request, media_id: str) -> Response:
+    """``DELETE /{ig-media-id}``: a whole post (never one carousel item), for Facebook Login with
+    ``instagram_manage_contents`` only; Instagram Login has no way to delete."""
+    token = check_token(emu, req.bearer_token())
+    if token.login != "facebook" or DELETE_SCOPE not in token.scopes:
+        raise GraphError(
+            "(#10) Application does not have permission for this action", code=10, status=403,
+            error_type="OAuthException",
+        )  # fmt: skip
+    state = emu.state
+    with state.lock:
+        media = state.media[media_id]
+        if media.parent_id:
+            raise invalid_parameter("A carousel item cannot be deleted on its own; delete the album")
+        for child in media.children:
+            state.media.pop(child, None)
+        del state.media[media_id]
+        for record in state.published:
+            if record["media_id"] == media_id:
+                record["deleted"] = True
+    return json_response({"success": True})
 
 
 def _published_record(emu: Emulator, account: Account, container: Container, media: Media) -> dict[str, Any]:

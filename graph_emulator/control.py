@@ -98,7 +98,7 @@ ENDPOINTS = [
     "GET|POST /_emulator/clock {advance?: seconds, freeze?: bool}",
     "GET|POST /_emulator/config {quota_total?, video_processing_seconds?, ...}",
     "GET|POST /_emulator/accounts {username?, followers?, media_count?, token_expires_in?, login?}",
-    "POST /_emulator/tokens {ig_user_id?, login?, long_lived?, expires_in?, age_seconds?}",
+    "POST /_emulator/tokens {ig_user_id?, login?, long_lived?, expires_in?, age_seconds?, scopes?}",
     "GET /_emulator/media[/IG_USER_ID]",
     "POST /_emulator/media {ig_user_id?, media_type?, product_type?, age_seconds?, caption?}",
 ]
@@ -188,6 +188,7 @@ def create_token(
     long_lived: bool = True,
     expires_in: float | None = None,
     age_seconds: float = 0.0,
+    scopes: list[str] | None = None,
 ) -> dict[str, Any]:
     """A token issued ``age_seconds`` ago that lives ``expires_in`` seconds from issue."""
     state = emu.state
@@ -202,7 +203,9 @@ def create_token(
             if expires_in is not None
             else (LONG_LIVED_SECONDS if long_lived else SHORT_LIVED_SECONDS)
         )
-        token = state.issue_token(owner, DEMO_APP_ID, login, long_lived=long_lived, expires_in=lifetime)
+        token = state.issue_token(
+            owner, DEMO_APP_ID, login, long_lived=long_lived, expires_in=lifetime, scopes=scopes
+        )
         token.issued_at -= age_seconds
         if token.expires_at is not None:
             token.expires_at -= age_seconds

@@ -367,6 +367,12 @@ class GraphClient:
         )  # fmt: skip
         return parse_publishing_limit(payload)
 
+    def delete_media(self, media_id: str) -> bool:
+        """Remove a published post. Meta allows it only for Facebook Login with
+        ``instagram_manage_contents``; other connections get a permanent error (code 10)."""
+        payload = self._call("DELETE", media_id)
+        return bool(isinstance(payload, dict) and payload.get("success"))
+
     # -- media and insights ---------------------------------------------------------------------
     def media(self, media_id: str, fields: str = MEDIA_FIELDS, *, retries: int = 0) -> Media:
         payload = self._call("GET", media_id, params={"fields": fields}, retries=retries)

@@ -10,14 +10,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from contributors.mail import queue_email
 from contributors.models import Contributor, Publication
 from contributors.roles import OUTREACH_TEAM
 
-from .models import Post
+from .models import BERLIN, Post, PostStatus
 
 
 def _language_of(user: Any) -> str:
@@ -43,7 +45,10 @@ def _team() -> list[Any]:
 def _send(
     users: Iterable[Any], *, subject: str, intro: str, link: str, link_label: str, **values: Any
 ) -> int:
-    """One message per person, translated for them; `subject`, `intro`, `link_label` are message ids."""
+    """One message per person, translated for them; `subject`, `intro`, `link_label` are message ids.
+
+    Each is stored as an `OutgoingEmail` row (in the caller's transaction, when there is one) and
+    sent by the worker once: a crash neither loses it nor sends it twice."""
     sent = 0
     for user in users:
         if not user.email or not user.is_active:
@@ -60,24 +65,31 @@ def _send(
             html = render_to_string("scheduling/email/notice.html", context)
         message = EmailMultiAlternatives(subject_text, text, to=[user.email])
         message.attach_alternative(html, "text/html")
-        message.send()
+        queue_email(message=message, purpose=f"scheduling:{subject[:60]}")
         sent += 1
     return sent
 
 
 def tell_team_consent_withdrawn(*, post_id: int) -> int:
     post = Post.objects.select_related("story").get(pk=post_id)
+    intro = gettext_noop(
+        "A person shown in “%(title)s” withdrew their consent. The post is now “%(status)s”; "
+        "please check the story before it goes anywhere."
+    )
+    if post.status == PostStatus.TO_BE_REMOVED:
+        intro = gettext_noop(
+            "A person shown in “%(title)s” withdrew their consent, and the post is on Instagram: it must "
+            "come off at once. The app removes it where the Instagram connection allows it; otherwise "
+            "the post page asks you to remove it by hand and to record that you did."
+        )
     return _send(
         _team(),
         subject=gettext_noop("Consent withdrawn: %(title)s"),
-        intro=gettext_noop(
-            "A person shown in “%(title)s” withdrew their consent. The post is now “%(status)s”; "
-            "please check the story before it goes anywhere."
-        ),
+        intro=intro,
         link=f"{settings.PUBLIC_BASE_URL}{post.get_absolute_url()}",
         link_label=gettext_noop("Open the post:"),
         title=post.story.title,
-        status=post.get_status_display(),
+        status=PostStatus(post.status).label,  # lazy: in the recipient's language
     )
 
 
@@ -135,7 +147,7 @@ def tell_team_publishing_problem(*, post_id: int) -> int:
         link=f"{settings.PUBLIC_BASE_URL}{post.get_absolute_url()}",
         link_label=gettext_noop("Open the post:"),
         title=post.story.title,
-        status=post.get_status_display(),
+        status=PostStatus(post.status).label,  # lazy: in the recipient's language
         reason=post.reason,
     )
 
@@ -154,3 +166,25 @@ def tell_team_publishing_paused(*, post_id: int) -> int:
         link_label=gettext_noop("Connect Instagram again:"),
         title=post.story.title,
     )
+
+
+def tell_team_post_late(*, post_id: int) -> int:
+    """The team, once per post: it is not out ten minutes after its time."""
+    post = Post.objects.select_related("story").get(pk=post_id)
+    return _send(
+        _team(),
+        subject=gettext_noop("Late: %(title)s is not on Instagram yet"),
+        intro=gettext_noop(
+            "The post “%(title)s” should have gone out at %(when)s and is still “%(status)s”. %(reason)s"
+        ),
+        link=f"{settings.PUBLIC_BASE_URL}{post.get_absolute_url()}",
+        link_label=gettext_noop("Open the post:"),
+        title=post.story.title,
+        when=lazy(_berlin, str)(post.scheduled_at),  # formatted in the recipient's language
+        status=PostStatus(post.status).label,  # lazy: in the recipient's language
+        reason=post.reason,
+    )
+
+
+def _berlin(when: Any) -> str:
+    return str(formats.date_format(timezone.localtime(when, BERLIN), "DATETIME_FORMAT")) + " (Europe/Berlin)"

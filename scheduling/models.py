@@ -177,6 +177,9 @@ class PostStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
     FAILED = "failed", _("Failed")
     NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+    # Published, then a person shown withdrew consent: it must come off Instagram at once.
+    TO_BE_REMOVED = "to_be_removed", _("To be removed from Instagram")
+    REMOVED = "removed", _("Removed from Instagram")
 
 
 # The states in which a post holds its time in the calendar (and so counts for spacing).
@@ -235,6 +238,18 @@ class Post(models.Model):
     permalink = models.URLField(_("link on Instagram"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # The team was told that the post is late (once per post).
+    late_told_at = models.DateTimeField(_("team told it is late"), null=True, blank=True, editable=False)
+    removed_at = models.DateTimeField(_("removed from Instagram"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+        help_text=_("Empty when the app removed it through Instagram's API."),
+    )
 
     objects = PostQuerySet.as_manager()
 
@@ -340,6 +355,33 @@ class PublishStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call} {self.container_id} {self.outcome}"
+
+
+class LeadInvitation(models.Model):
+    """The team invited an author to tell the story of a result: who invited whom, and when."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("result")
+    )
+    contributor = models.ForeignKey(
+        Contributor, on_delete=models.CASCADE, related_name="lead_invitations", verbose_name=_("invited")
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("invitation to tell a story")
+        verbose_name_plural = _("invitations to tell a story")
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.contributor} ← {self.publication}"
 
 
 def new_feed_token() -> str:

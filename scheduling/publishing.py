@@ -29,16 +29,16 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from instagram.client import ErrorKind, GraphAPIError, GraphClient, Media
+from instagram.client import FACEBOOK_LOGIN, ErrorKind, GraphAPIError, GraphClient, Media
 from instagram.services import active_account
 from stories.models import Format
 
+from . import emails, public_media
 from .models import Post, PostStatus, PostTransition, PublishStep
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,15 @@ def publish_due_posts(*, wake: Wake = _no_wake, now: datetime | None = None) -> 
 
 def advance_publication(*, post_id: int, wake: Wake = _no_wake, max_steps: int = 25) -> str:
     """Take the post's lease if it is free and work through its steps until it must wait or is
-    settled. Returns what happened: "not_ready", "waiting", "lost", or the post's new status."""
+    settled. Returns what happened: "not_ready", "waiting", "lost", or the post's new status.
+
+    Reasons are stored as the catalogue's English sentences, whatever language is active: pages
+    show them in their reader's language (`in_reader_language`)."""
+    with translation.override(None):
+        return _advance_publication(post_id=post_id, wake=wake, max_steps=max_steps)
+
+
+def _advance_publication(*, post_id: int, wake: Wake, max_steps: int) -> str:
     token = uuid.uuid4().hex
     now = timezone.now()
     taken = Post.objects.filter(pk=post_id, status=PostStatus.PUBLISHING, lease_until__lte=now).update(
@@ -205,9 +213,8 @@ def _call(
     return result
 
 
-def _public_url(name: str) -> str:
-    url = str(default_storage.url(name))
-    return url if url.startswith(("http://", "https://")) else f"{settings.PUBLIC_BASE_URL}{url}"
+def _public_url(post: Post, name: str) -> str:
+    return public_media.public_url(post_id=post.pk, name=name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,7 +255,7 @@ def _step(post: Post, token: str, client: GraphClient) -> float | None:
             if timezone.now() < settled_by:
                 return (settled_by - timezone.now()).total_seconds()
         # Not published: the attempt failed. A refusal that waiting cannot cure ends here.
-        if last is not None and last.error_kind == ErrorKind.PERMANENT:
+        if last is not None and last.error_kind == ErrorKind.PERMANENT and _this_round(post, last):
             return _settle(post, token, PostStatus.FAILED, reason=last.hint)
     limit = _call(post, "read_publishing_limit", "", client.publishing_limit,
                   lambda q: f"{q.quota_usage}/{q.quota_total}")  # fmt: skip
@@ -266,7 +273,7 @@ def _step(post: Post, token: str, client: GraphClient) -> float | None:
 
 
 def _create_containers(post: Post, token: str, client: GraphClient) -> float | None:
-    urls = [_public_url(name) for name in post.renditions]
+    urls = [_public_url(post, name) for name in post.renditions]
     if not urls:
         return _settle(post, token, PostStatus.FAILED, reason=_("It has no photo ready for Instagram."))
     alt_texts = list(post.alt_texts) + [""] * len(urls)
@@ -302,8 +309,16 @@ def _create_containers(post: Post, token: str, client: GraphClient) -> float | N
     return 0
 
 
+def _this_round(post: Post, step: PublishStep) -> bool:
+    """Whether a step belongs to this round of publishing (a retry by the team starts a new one)."""
+    return post.publishing_since is None or step.started_at >= post.publishing_since
+
+
 def _containers_used(post: Post) -> int:
-    return post.publish_steps.filter(call="create_container", outcome=PublishStep.Outcome.OK).count()
+    steps = post.publish_steps.filter(call="create_container", outcome=PublishStep.Outcome.OK)
+    if post.publishing_since is not None:
+        steps = steps.filter(started_at__gte=post.publishing_since)
+    return steps.count()
 
 
 def _new_container(post: Post, token: str, what: str) -> float | None:
@@ -361,9 +376,7 @@ def _after_error(post: Post, token: str, error: GraphAPIError) -> float | None:
         # Pause all publishing until the connection works again; the team is told once.
         cache.set(PAUSED_KEY, error.fix_hint(), timeout=settings.PUBLISH_BACKOFF_MAX_SECONDS)
         if cache.add(TOLD_KEY, True, timeout=24 * 3600):
-            from . import tasks
-
-            transaction.on_commit(functools.partial(tasks.tell_team_publishing_paused.delay, post.pk))
+            emails.tell_team_publishing_paused(post_id=post.pk)
         _save(post, token, reason=error.fix_hint())
         return float(settings.PUBLISH_BACKOFF_MAX_SECONDS)
     if error.kind == ErrorKind.NEW_CONTAINER_NEEDED and not learning:
@@ -410,10 +423,85 @@ def _settle(post: Post, token: str, status: str, **fields: Any) -> float | None:
             to_time=post.scheduled_at,
             comment=fields.get("reason", ""),
         )
-        from . import tasks  # tasks import this module; the other way round only when needed
-
-        task = tasks.tell_story_live if status == PostStatus.PUBLISHED else tasks.tell_team_publishing_problem
+        # The notices are stored with the new state, in the same transaction: they go out once.
         if status == PostStatus.PUBLISHED:
             cache.delete(TOLD_KEY)
-        transaction.on_commit(functools.partial(task.delay, post.pk))
+            emails.tell_story_live(post_id=post.pk)
+        else:
+            emails.tell_team_publishing_problem(post_id=post.pk)
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Late posts and removal
+
+
+def tell_team_late_posts(*, now: datetime | None = None) -> list[int]:
+    """The sweep's second half: the team hears once of every post not out 10 minutes after its time."""
+    now = now or timezone.now()
+    late = Post.objects.filter(
+        status__in=(PostStatus.SCHEDULED, PostStatus.PUBLISHING),
+        scheduled_at__lte=now - timedelta(seconds=settings.PUBLISH_LATE_NOTICE_SECONDS),
+        late_told_at__isnull=True,
+    )
+    told = []
+    for pk in late.values_list("pk", flat=True):
+        with transaction.atomic():
+            # A compare-and-set: two sweeps at once tell the team once.
+            if Post.objects.filter(pk=pk, late_told_at__isnull=True).update(late_told_at=now) == 1:
+                emails.tell_team_post_late(post_id=pk)
+                told.append(pk)
+    return told
+
+
+def posts_waiting_for_removal(*, now: datetime | None = None) -> list[int]:
+    """Posts to be removed that no worker has tried yet a minute after consent was withdrawn (the
+    message that should have woken one was lost): the sweep hands them out again."""
+    now = now or timezone.now()
+    return list(
+        Post.objects.filter(
+            status=PostStatus.TO_BE_REMOVED, reason="", status_changed_at__lte=now - timedelta(minutes=1)
+        ).values_list("pk", flat=True)
+    )
+
+
+def remove_from_instagram(*, post_id: int) -> str:
+    """A published post whose consent was withdrawn: delete it through the API where the connection
+    allows it (Facebook Login with ``instagram_manage_contents``), else ask the team to remove it by
+    hand. Returns what happened: "removed", "by_hand" or "not_to_be_removed"."""
+    with translation.override(None):  # reasons are stored as message ids, shown translated
+        return _remove_from_instagram(post_id=post_id)
+
+
+def _remove_from_instagram(*, post_id: int) -> str:
+    post = Post.objects.get(pk=post_id)
+    if post.status != PostStatus.TO_BE_REMOVED:
+        return "not_to_be_removed"
+    account = active_account()
+    by_hand = _(
+        "A person shown withdrew their consent. Remove the post on Instagram by hand (its link is above), "
+        "then press “I removed it on Instagram”."
+    )
+    if account is None or not account.has_token or account.flavour != FACEBOOK_LOGIN or not post.media_id:
+        Post.objects.filter(pk=post.pk, status=PostStatus.TO_BE_REMOVED).update(reason=by_hand)
+        return "by_hand"
+    client = GraphClient(account)
+    try:
+        _call(post, "delete_media", "", lambda: client.delete_media(post.media_id), str)
+    except GraphAPIError as error:
+        if error.kind in (ErrorKind.TRANSIENT, ErrorKind.RATE_LIMITED):
+            raise  # the task tries again later
+        Post.objects.filter(pk=post.pk, status=PostStatus.TO_BE_REMOVED).update(reason=by_hand)
+        return "by_hand"
+    now = timezone.now()
+    with transaction.atomic():
+        removed = Post.objects.filter(pk=post.pk, status=PostStatus.TO_BE_REMOVED).update(
+            status=PostStatus.REMOVED, removed_at=now, removed_by=None, status_changed_at=now,
+            version=F("version") + 1, reason=_("A person shown withdrew their consent."),
+        )  # fmt: skip
+        if removed == 1:
+            PostTransition.objects.create(
+                post=post, action="remove", from_status=PostStatus.TO_BE_REMOVED, to_status=PostStatus.REMOVED,
+                from_time=post.scheduled_at, to_time=post.scheduled_at,
+            )  # fmt: skip
+    return "removed"

@@ -13,7 +13,7 @@ from contributors.models import CareerStage, Contributor, Publication
 from stories.models import Status as StoryStatus
 
 from .forms import POSTS
-from .models import BERLIN, CalendarEvent, EventKind, Post, PostingSlot, PostStatus
+from .models import BERLIN, CalendarEvent, EventKind, LeadInvitation, Post, PostingSlot, PostStatus
 from .services import blackout_on, next_free_slot
 
 # The colours of post states in the calendar (text stays readable on each).
@@ -24,6 +24,8 @@ STATE_COLOURS = {
     PostStatus.PUBLISHED: "#198754",
     PostStatus.FAILED: "#dc3545",
     PostStatus.NEEDS_ATTENTION: "#b35c00",
+    PostStatus.TO_BE_REMOVED: "#a61e4d",
+    PostStatus.REMOVED: "#495057",
 }
 KIND_COLOURS = {
     EventKind.BLACKOUT: "#343a40",
@@ -137,7 +139,13 @@ def leads(*, now: datetime | None = None) -> dict[str, Any]:
         Publication.objects.filter(public_from__gte=now - timedelta(days=LEAD_DAYS), public_from__lte=now)
         .annotate(story_count=Count("stories", filter=covered))
         .filter(story_count=0)
-        .prefetch_related(Prefetch("contributors", queryset=Contributor.objects.select_related("user")))
+        .prefetch_related(
+            Prefetch("contributors", queryset=Contributor.objects.select_related("user")),
+            Prefetch(
+                "invitations",
+                queryset=LeadInvitation.objects.select_related("contributor__user", "invited_by"),
+            ),
+        )
         .order_by("-public_from", "pk")
     )
     featured = Q(stories__post__status=PostStatus.PUBLISHED)

@@ -18,10 +18,21 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from contributors.roles import roles_of
 from stories.models import Status as StoryStatus
 from stories.models import Story
 
-from .models import BERLIN, HOLDING_STATUSES, CalendarEvent, Post, PostingSlot, PostStatus, PostTransition
+from . import emails
+from .models import (
+    BERLIN,
+    HOLDING_STATUSES,
+    CalendarEvent,
+    LeadInvitation,
+    Post,
+    PostingSlot,
+    PostStatus,
+    PostTransition,
+)
 from .workflow import BY_NAME
 
 logger = logging.getLogger(__name__)
@@ -276,6 +287,66 @@ def post_unschedule(*, post: Post, user: Any, comment: str = "", when: datetime 
     return _sync(post, current)
 
 
+def _wake_the_sweep() -> None:
+    from . import tasks  # tasks import services; the other way round only when needed
+
+    transaction.on_commit(tasks.publish_due_posts.delay)
+
+
+def _due_now(action: str, *, post: Post, user: Any, comment: str) -> Post:
+    """Make the post due now and wake the sweep, which claims it once (a compare-and-set):
+    however often this is pressed, the post is published once."""
+    now = timezone.now()
+    with transaction.atomic():
+        current = _locked(post)
+        if not BY_NAME[action].may_act(user):
+            raise NotAllowed(_("Only the outreach team can schedule posts."))
+        due = current.status == PostStatus.SCHEDULED and current.scheduled_at and current.scheduled_at <= now
+        if due or current.status in (PostStatus.PUBLISHING, PostStatus.PUBLISHED):
+            # A second press, or someone else's: the first one is being carried out.
+            raise PostError(_("The post is on its way to Instagram already, or out."))
+        _check(action, user, current)
+        problem = time_problem(current, now + timedelta(seconds=1), now=now)
+        if problem:
+            raise TimeRefused(problem)
+        _move(current, user, action, PostStatus.SCHEDULED, now, comment)
+        _wake_the_sweep()
+    return _sync(post, current)
+
+
+def post_publish_now(*, post: Post, user: Any, comment: str = "", when: datetime | None = None) -> Post:
+    return _due_now("publish_now", post=post, user=user, comment=comment)
+
+
+def post_retry(*, post: Post, user: Any, comment: str = "", when: datetime | None = None) -> Post:
+    """Publish a failed post again, carrying on from what is stored: a container already tried is
+    only published again once Instagram says it was not (see `scheduling.publishing`)."""
+    return _due_now("retry", post=post, user=user, comment=comment)
+
+
+def post_removed_by_hand(*, post: Post, user: Any, comment: str = "", when: datetime | None = None) -> Post:
+    """Someone of the team removed the post on Instagram themselves: who and when are recorded."""
+    with transaction.atomic():
+        current = _locked(post)
+        _check("removed_by_hand", user, current)
+        _move(current, user, "removed_by_hand", PostStatus.REMOVED, current.scheduled_at, comment)
+        Post.objects.filter(pk=current.pk).update(removed_at=timezone.now(), removed_by=user)
+    return _sync(post, current)
+
+
+def lead_invite(*, publication: Any, contributor: Any, user: Any) -> LeadInvitation:
+    """Invite an author of a result to tell its story: a row (who invited whom, when) and the e-mail,
+    stored together."""
+    if not roles_of(user).team:
+        raise NotAllowed(_("Only the outreach team can invite people to tell a story."))
+    with transaction.atomic():
+        invitation = LeadInvitation.objects.create(
+            publication=publication, contributor=contributor, invited_by=user
+        )
+        emails.invite_to_tell(publication_id=publication.pk, contributor_id=contributor.pk, actor_id=user.pk)
+    return invitation
+
+
 def run_action(*, post: Post, user: Any, name: str, when: datetime | None = None, text: str = "") -> Post:
     """Dispatch one action of the table to its service."""
     action = BY_NAME.get(name)
@@ -297,15 +368,20 @@ def post_pull_for_consent(*, story_id: int) -> Post | None:
         current = _locked(post)
         if current.status == PostStatus.SCHEDULED:
             _move(current, None, "consent_withdrawn", PostStatus.UNSCHEDULED, None, reason)
-        elif current.status in (PostStatus.PUBLISHED, PostStatus.PUBLISHING):
+        elif current.status == PostStatus.PUBLISHED:
+            # Out already: it comes off Instagram at once, through the API where the connection
+            # allows it (the worker tries), by hand otherwise.
+            _move(current, None, "consent_withdrawn", PostStatus.TO_BE_REMOVED, current.scheduled_at, reason)
+            from . import tasks
+
+            transaction.on_commit(functools.partial(tasks.remove_from_instagram.delay, current.pk))
+        elif current.status == PostStatus.PUBLISHING:
             _move(
                 current, None, "consent_withdrawn", PostStatus.NEEDS_ATTENTION, current.scheduled_at, reason
             )
         else:
             return None
-        from . import tasks  # tasks import services; the other way round only when needed
-
-        transaction.on_commit(functools.partial(tasks.tell_team_consent_withdrawn.delay, current.pk))
+        emails.tell_team_consent_withdrawn(post_id=current.pk)
     return _sync(post, current)
 
 
@@ -315,9 +391,13 @@ __all__ = [
     "PostError",
     "TimeRefused",
     "create_missing_posts",
+    "lead_invite",
     "next_free_slot",
     "post_create_for_story",
+    "post_publish_now",
     "post_pull_for_consent",
+    "post_removed_by_hand",
+    "post_retry",
     "post_reschedule",
     "post_schedule",
     "post_schedule_next_free",

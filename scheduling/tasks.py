@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import emails, services
+from instagram.client import GraphAPIError
 
-
-@shared_task(soft_time_limit=60, time_limit=90)
-def tell_team_consent_withdrawn(post_id: int) -> int:
-    return emails.tell_team_consent_withdrawn(post_id=post_id)
-
-
-@shared_task(soft_time_limit=60, time_limit=90)
-def invite_to_tell(publication_id: int, contributor_id: int, actor_id: int) -> int:
-    return emails.invite_to_tell(
-        publication_id=publication_id, contributor_id=contributor_id, actor_id=actor_id
-    )
+from . import services
 
 
 @shared_task(soft_time_limit=300, time_limit=360)
@@ -30,10 +20,15 @@ def wake(post_id: int, countdown: float) -> None:
 
 @shared_task(soft_time_limit=50, time_limit=60)
 def publish_due_posts() -> int:
-    """Beat, every minute: claim due posts and wake a worker for each post ready for a step."""
+    """Beat, every minute: claim due posts and wake a worker for each post ready for a step; tell the
+    team of late posts; hand out again removals whose wake-up was lost."""
     from . import publishing
 
-    return len(publishing.publish_due_posts(wake=wake))
+    woken = publishing.publish_due_posts(wake=wake)
+    publishing.tell_team_late_posts()
+    for post_id in publishing.posts_waiting_for_removal():
+        remove_from_instagram.delay(post_id)
+    return len(woken)
 
 
 @shared_task(soft_time_limit=240, time_limit=300)
@@ -44,16 +39,12 @@ def advance_publication(post_id: int) -> str:
     return publishing.advance_publication(post_id=post_id, wake=wake)
 
 
-@shared_task(soft_time_limit=60, time_limit=90)
-def tell_story_live(post_id: int) -> int:
-    return emails.tell_story_live(post_id=post_id)
+@shared_task(
+    soft_time_limit=60, time_limit=90, autoretry_for=(GraphAPIError,), retry_backoff=30, retry_backoff_max=600,
+    max_retries=10,
+)  # fmt: skip
+def remove_from_instagram(post_id: int) -> str:
+    """A published post whose consent was withdrawn comes off Instagram (transient errors retried)."""
+    from . import publishing
 
-
-@shared_task(soft_time_limit=60, time_limit=90)
-def tell_team_publishing_problem(post_id: int) -> int:
-    return emails.tell_team_publishing_problem(post_id=post_id)
-
-
-@shared_task(soft_time_limit=60, time_limit=90)
-def tell_team_publishing_paused(post_id: int) -> int:
-    return emails.tell_team_publishing_paused(post_id=post_id)
+    return publishing.remove_from_instagram(post_id=post_id)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("leads/", views.leads, name="leads"),
     path("leads/invite/", views.lead_invite, name="lead_invite"),
     path("training/", views.training, name="training"),
+    path("public/media/<str:token>.jpg", views.public_media_file, name="public_media"),
 ]

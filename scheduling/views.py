@@ -9,8 +9,9 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contributors.models import Contributor, Publication
 from contributors.roles import roles_of
+from stories.models import Status as StoryStatus
 
-from . import feed, selectors, services, tasks
+from . import feed, public_media, selectors, services
 from .forms import CalendarFilterForm, InviteForm, PostActionForm
-from .models import CalendarFeed, Post
+from .models import CalendarFeed, Post, PostStatus
 from .workflow import BY_NAME, actions_for
 
 
@@ -138,7 +140,11 @@ def post_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except services.PostError as exc:
         form.add_error(None, exc.message)
         return _render_post(request, post, form)
-    if post.scheduled_at:
+    if action in ("publish_now", "retry"):
+        messages.success(request, _("The post goes out to Instagram within a minute."))
+    elif action == "removed_by_hand":
+        messages.success(request, _("Recorded: you removed the post from Instagram."))
+    elif post.scheduled_at:
         messages.success(
             request, _("The post is scheduled for %(when)s.") % {"when": services.shown(post.scheduled_at)}
         )
@@ -221,8 +227,7 @@ def lead_invite(request: HttpRequest) -> HttpResponse:
         pk=form.cleaned_data["contributor"],
         publications=publication,
     )
-    actor_id = cast(int, request.user.pk)
-    transaction.on_commit(lambda: tasks.invite_to_tell.delay(publication.pk, contributor.pk, actor_id))
+    services.lead_invite(publication=publication, contributor=contributor, user=request.user)
     messages.success(request, _("%(name)s is invited to tell this story.") % {"name": contributor.name})
     return redirect("scheduling:leads")
 
@@ -232,3 +237,31 @@ def lead_invite(request: HttpRequest) -> HttpResponse:
 def training(request: HttpRequest) -> HttpResponse:
     _require_team(request)
     return render(request, "scheduling/training.html", selectors.training_records())
+
+
+# The states in which Meta may fetch a post's photos: an approved story's post on its way out.
+SERVABLE_STATUSES = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.PUBLISHED)
+
+
+@never_cache
+@require_GET
+def public_media_file(request: HttpRequest, token: str) -> FileResponse:
+    """One rendition for Meta's download, by a signed, short-lived address (no session)."""
+    found = public_media.read_token(token)
+    if found is None:
+        raise Http404
+    post_id, name = found
+    post = (
+        Post.objects.filter(pk=post_id, status__in=SERVABLE_STATUSES, story__status=StoryStatus.APPROVED)
+        .only("renditions")
+        .first()
+    )
+    if post is None or name not in post.renditions:
+        raise Http404
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -119,3 +119,31 @@ def test_it_refuses_to_publish_a_carousel_item_on_its_own(graph, image_url):
     item = graph.create_image_container(image_url, is_carousel_item="true")
 
     assert_error(graph.publish(item), 100)
+
+
+def _delete(emulator, media_id: str, token: str):
+    import requests
+
+    return requests.delete(
+        f"{emulator.base_url}/v25.0/{media_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+
+
+def test_it_deletes_a_post_only_for_facebook_login_with_manage_contents(graph, emulator, image_url):
+    media_id = graph.publish(graph.create_image_container(image_url)).json()["id"]
+    instagram = emulator.create_token(login="instagram")["token"]
+    facebook = emulator.create_token(login="facebook")["token"]
+    allowed = emulator.create_token(
+        login="facebook", scopes=["instagram_basic", "instagram_content_publish", "instagram_manage_contents"]
+    )["token"]
+
+    assert_error(_delete(emulator, media_id, instagram), 10, status=403)
+    assert_error(_delete(emulator, media_id, facebook), 10, status=403)
+    assert graph.get(f"/v25.0/{media_id}", fields="id").status_code == 200
+
+    response = _delete(emulator, media_id, allowed)
+
+    assert response.json() == {"success": True}
+    assert_error(graph.get(f"/v25.0/{media_id}", fields="id"), 100, 33)
+    [record] = emulator.published()
+    assert record["deleted"] is True

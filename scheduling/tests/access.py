@@ -40,6 +40,26 @@ def _invite_data(people: dict[str, Any]) -> dict[str, Any]:
     return {"publication": publication.pk, "contributor": people["contributor"].contributor.pk}
 
 
+def _public_media_kwargs(people: dict[str, Any]) -> dict[str, str]:
+    """A signed address of a scheduled post's rendition, as Meta gets it (no session needed)."""
+    from django.utils import timezone
+
+    from scheduling.models import Post
+    from scheduling.public_media import public_url
+
+    post = approved_post_of(people)
+    Post.objects.filter(pk=post.pk).update(status="scheduled", scheduled_at=timezone.now())
+    return {
+        "token": public_url(post_id=post.pk, name=post.renditions[0]).rsplit("/", 1)[1].removesuffix(".jpg")
+    }
+
+
+def approved_post_of(people: dict[str, Any]) -> Any:
+    from scheduling.tests.factories import approved_post
+
+    return approved_post(author=people["contributor"].contributor)
+
+
 def _post(visit: Visit) -> Any:
     from scheduling.models import Post
 
@@ -72,16 +92,12 @@ def _feed_is_new(visit: Visit) -> bool:
 
 
 def _invited(visit: Visit) -> bool:
-    """The invitation is confirmed to the team member (its e-mail goes out after commit)."""
-    from django.contrib.messages import SUCCESS
-    from django.contrib.messages.storage.cookie import CookieStorage
-    from django.http import HttpRequest
+    """The invitation is recorded: who invited whom (its e-mail is stored with it)."""
+    from scheduling.models import LeadInvitation
 
-    cookie = visit.response.cookies.get("messages")
-    if cookie is None or not cookie.value:
-        return False
-    messages = CookieStorage(HttpRequest())._decode(cookie.value) or []
-    return any(message.level == SUCCESS and "invited" in str(message) for message in messages)
+    return LeadInvitation.objects.filter(
+        invited_by=visit.user, contributor=visit.people["contributor"].contributor
+    ).exists()
 
 
 ACCESS = [
@@ -121,6 +137,12 @@ ACCESS = [
         expect=team_only(),
     ),
     Access("scheduling:training", expect=team_only()),
+    Access(
+        "scheduling:public_media",
+        kwargs=_public_media_kwargs,
+        answer="image/jpeg",
+        expect=everyone(OK, anonymous=OK),
+    ),
     # The admin's .ics import: the admin site sends everyone but staff to its own login.
     Access(
         "admin:scheduling_calendarevent_import",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from scheduling import publishing
@@ -13,14 +12,9 @@ from scheduling.models import Post, PostStatus
 from scheduling.tests.factories import approved_post
 
 
-def serve_renditions(post: Post, media_server: Any) -> None:
-    for name in post.renditions:
-        with default_storage.open(name) as handle:
-            media_server.add(default_storage.url(name).lstrip("/"), handle.read())
-
-
 def due_post(media_server: Any, *, caption: str = "", **kwargs: Any) -> Post:
-    """An approved post, scheduled a moment ago (the sweep has not seen it yet)."""
+    """An approved post, scheduled a moment ago (the sweep has not seen it yet). Meta downloads
+    its renditions from the site itself (`public_site`); ``media_server`` is not needed for them."""
     post = approved_post(**kwargs)
     Post.objects.filter(pk=post.pk).update(
         status=PostStatus.SCHEDULED,
@@ -28,7 +22,6 @@ def due_post(media_server: Any, *, caption: str = "", **kwargs: Any) -> Post:
         caption=caption or f"Inside the CMS detector, post {post.pk} #physics",
     )
     post.refresh_from_db()
-    serve_renditions(post, media_server)
     return post
 
 

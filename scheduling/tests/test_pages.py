@@ -18,7 +18,7 @@ from contributors.models import CareerStage
 from contributors.tests.factories import PublicationFactory, contributor_user
 from scheduling import services
 from scheduling.emails import publication_reference
-from scheduling.models import BERLIN, CalendarEvent, EventKind, Post, PostStatus
+from scheduling.models import BERLIN, CalendarEvent, EventKind, LeadInvitation, Post, PostStatus
 from scheduling.tests.factories import approved_post, blackout, slot
 from stories.models import Objective
 
@@ -93,6 +93,11 @@ def test_event_source_colours_posts_by_state_with_thumbnail_and_filters(people: 
     recruitment = client.get("/calendar/events/", {**MONTH, "objective": "recruitment"}).json()
     assert [i["id"] for i in recruitment] == [f"post-{post.pk}"]
     assert client.get("/calendar/events/", {"start": "yesterday", "end": "2040-01-01"}).status_code == 400
+    # Every state has its colour, down to a post taken off Instagram.
+    for status in PostStatus.values:
+        Post.objects.filter(pk=post.pk).update(status=status)
+        [item] = [i for i in client.get("/calendar/events/", MONTH).json() if i["id"] == f"post-{post.pk}"]
+        assert item["extendedProps"]["status"] == status
 
 
 @time_machine.travel(NOW, tick=False)
@@ -163,7 +168,7 @@ def test_drag_endpoint_applies_the_same_checks(people: dict[str, Any]) -> None:
 
 @time_machine.travel(NOW, tick=False)
 def test_leads_show_fresh_results_without_a_story_and_who_was_never_featured(
-    people: dict[str, Any], django_capture_on_commit_callbacks: Any, eager_tasks: None
+    people: dict[str, Any], django_capture_on_commit_callbacks: Any, tasks_run_inline: None
 ) -> None:
     author = contributor_user(username="ines", first_name="Ines", last_name="Richter").contributor
     author.career_stage = CareerStage.PHD
@@ -187,6 +192,10 @@ def test_leads_show_fresh_results_without_a_story_and_who_was_never_featured(
             "/leads/invite/", {"publication": fresh.pk, "contributor": author.pk}, follow=True
         )
     assert "is invited to tell this story" in response.content.decode()
+    # The team sees who invited whom, and when.
+    [invitation] = LeadInvitation.objects.all()
+    assert (invitation.contributor, invitation.invited_by) == (author, people["outreach"])
+    assert "Ines Richter invited by mira on" in client.get("/leads/").content.decode()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [author.user.email]
     assert "/stories/new/?title=A+fresh+result" in mail.outbox[0].body
@@ -218,7 +227,11 @@ def test_leads_page_costs_the_same_queries_however_many_results(
     def add(count: int) -> None:
         for number in range(count):
             publication = PublicationFactory(public_from=NOW - timedelta(days=1 + number))
-            publication.contributors.add(contributor_user().contributor)
+            author = contributor_user().contributor
+            publication.contributors.add(author)
+            LeadInvitation.objects.create(
+                publication=publication, contributor=author, invited_by=people["outreach"]
+            )
 
     add(2)
     with CaptureQueriesContext(connection) as captured:
@@ -227,6 +240,7 @@ def test_leads_page_costs_the_same_queries_however_many_results(
     with django_assert_num_queries(len(captured.captured_queries)):
         page = client.get("/leads/").content.decode()
     assert page.count("to tell this story</button>") == 17
+    assert page.count(" invited by mira on ") == 17
 
 
 @time_machine.travel(NOW, tick=False)

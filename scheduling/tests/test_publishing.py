@@ -108,8 +108,11 @@ def test_a_publish_that_went_live_but_answered_spam_block_ends_published(
     demo_account: Any, publish_settings: Any, public_media: Any, graph_emulator: Any
 ) -> None:
     post = due_post(public_media)
-    graph_emulator.add_fault("publish_lost_reply", code=4, status=400)
+    graph_emulator.add_fault("publish_lost_reply", subcode=2207051)
     post = publish_until_settled(post)
+    [refused] = post.publish_steps.filter(call="media_publish")
+    assert (refused.outcome, refused.error_kind) == ("error", "permanent")
+    assert "subcode 2207051" in refused.detail
     assert post.status == PostStatus.PUBLISHED
     assert len(_ours(graph_emulator, post)) == 1
     assert len(_publish_calls(graph_emulator)) == 1
@@ -164,7 +167,7 @@ def test_a_photo_instagram_refuses_fails_the_post_with_what_to_fix(
     public_media: Any,
     graph_emulator: Any,
     people: Any,
-    eager_tasks: Any,
+    tasks_run_inline: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     post = due_post(public_media)
@@ -201,7 +204,7 @@ def test_an_expired_token_pauses_all_publishing_with_one_message_to_the_team(
     public_media: Any,
     graph_emulator: Any,
     people: Any,
-    eager_tasks: Any,
+    tasks_run_inline: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     from django.core.cache import cache
@@ -250,11 +253,18 @@ def test_the_story_page_and_the_post_page_show_why_a_post_failed_and_its_calls(
     story_page = author.get(f"/stories/{post.story_id}/").content.decode()
     assert "Failed" in story_page
     assert "The caption is too long: at most 2,200 characters. Shorten it." in story_page
+    german = Client()
+    german.force_login(people["contributor"])
+    german.cookies["django_language"] = "de"
+    german_page = german.get(f"/stories/{post.story_id}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Die Bildunterschrift ist zu lang: höchstens 2.200 Zeichen. Bitte kürzen." in german_page
     team = Client()
     team.force_login(people["outreach"])
     team.cookies["django_language"] = "de"
     post_page = team.get(post.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Aufrufe an Instagram" in post_page
+    # What to fix, in the reader's language (stored once, by the worker).
+    assert "Die Bildunterschrift ist zu lang: höchstens 2.200 Zeichen. Bitte kürzen." in post_page
     assert "create_container" in post_page
     [step] = post.publish_steps.filter(outcome="error")[:1]
     assert step.fbtrace_id and step.fbtrace_id in post_page
@@ -284,3 +294,74 @@ def test_a_refused_publish_is_checked_against_the_container_then_fails_with_what
     assert len(_publish_calls(graph_emulator)) == 1
     calls = [step.call for step in post.publish_steps.all()]
     assert calls[calls.index("media_publish") + 1] == "read_status"  # looked before concluding
+
+
+def test_a_rate_limit_defers_without_a_burst_of_calls(
+    demo_account: Any, publish_settings: Any, public_media: Any, graph_emulator: Any
+) -> None:
+    import time_machine
+    from django.utils import timezone
+
+    post = due_post(public_media)
+    # Meta says: slow down, regain access in a minute (X-Business-Use-Case-Usage), three times.
+    graph_emulator.add_fault("rate_limit", match="/media$", method="POST", count=3, minutes=1)
+    with time_machine.travel(timezone.now(), tick=True) as clock:
+        for _minute in range(5):
+            post = publish_until_settled(post, rounds=5)  # five sweeps in a row within the minute
+            if post.status == PostStatus.PUBLISHED:
+                break
+            assert post.status == PostStatus.PUBLISHING
+            assert "slow down" in post.reason
+            clock.shift(61)
+    assert post.status == PostStatus.PUBLISHED
+    creates = graph_emulator.calls(match="/media$", method="POST")
+    assert [call["status"] for call in creates] == [400, 400, 400, 200]  # three refusals, then one
+    gaps = [later["epoch"] - earlier["epoch"] for earlier, later in zip(creates, creates[1:], strict=False)]
+    assert all(gap >= 60 for gap in gaps), gaps
+    assert len(_ours(graph_emulator, post)) == 1
+
+
+def test_a_post_another_worker_holds_is_not_taken_before_its_lease_runs_out(
+    demo_account: Any, publish_settings: Any, public_media: Any, graph_emulator: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    post = due_post(public_media)
+    assert publishing.publish_due_posts() == [post.pk]
+    # Another worker took it a moment ago and is in the middle of a call to Instagram.
+    Post.objects.filter(pk=post.pk).update(
+        lease_token="a" * 32, lease_until=timezone.now() + timedelta(seconds=60)
+    )
+    assert publishing.advance_publication(post_id=post.pk) == "not_ready"
+    assert graph_emulator.calls() == []
+    post.refresh_from_db()
+    assert post.lease_token == "a" * 32
+    # Once its lease has run out (that worker died), the post is taken over and goes out.
+    Post.objects.filter(pk=post.pk).update(lease_until=timezone.now())
+    assert publishing.advance_publication(post_id=post.pk) == PostStatus.PUBLISHED
+
+
+def test_after_a_publish_attempt_even_a_refusal_of_the_status_read_is_not_taken_for_failure(
+    demo_account: Any, publish_settings: Any, public_media: Any, graph_emulator: Any
+) -> None:
+    from django.utils import timezone
+
+    publish_settings.PUBLISH_BACKOFF_SECONDS = 1  # so that the worker stops after the lost reply
+    post = due_post(public_media)
+    # The publish goes through at Meta but its reply is lost; the next status read is refused with
+    # an error that would fail a post before any attempt. After the attempt, it only means "unknown".
+    graph_emulator.add_fault("timeout", match="media_publish", seconds=4, effect=True)
+    [post_id] = publishing.publish_due_posts()
+    assert publishing.advance_publication(post_id=post_id) == "waiting"
+    post.refresh_from_db()
+    assert post.publish_tried_for == post.container_id != ""
+    graph_emulator.add_fault("error", match=r"^/\d+$", method="GET", code=100, count=1)
+    Post.objects.filter(pk=post.pk).update(lease_until=timezone.now())
+    publish_settings.PUBLISH_BACKOFF_SECONDS = 0
+    post = publish_until_settled(post)
+    assert post.status == PostStatus.PUBLISHED, post.reason
+    assert len(_ours(graph_emulator, post)) == 1
+    assert len(_publish_calls(graph_emulator)) == 1
+    assert post.publish_steps.filter(call="read_status", error_kind="permanent").count() == 1

@@ -93,6 +93,10 @@ def test_embargo_refuses_an_earlier_time_and_says_until_when(people: dict[str, A
     post.refresh_from_db()
     assert post.status == PostStatus.UNSCHEDULED
     assert post.scheduled_at is None
+    # Nor can it be published now, by the team's button.
+    with pytest.raises(services.TimeRefused):
+        services.post_publish_now(post=post, user=people["outreach"])
+    assert Post.objects.get(pk=post.pk).status == PostStatus.UNSCHEDULED
     # The next free slot waits for the result.
     slot(1, 18)
     services.post_schedule_next_free(post=post, user=people["outreach"])
@@ -141,7 +145,7 @@ def test_reschedule_and_unschedule_follow_the_table(people: dict[str, Any]) -> N
 
 @time_machine.travel(NOW, tick=False)
 def test_consent_withdrawn_unschedules_and_tells_the_team(
-    people: dict[str, Any], django_capture_on_commit_callbacks: Any, eager_tasks: None
+    people: dict[str, Any], django_capture_on_commit_callbacks: Any, tasks_run_inline: None
 ) -> None:
     author = contributor_user(username="ada")
     story = story_in(Status.DRAFT, author=author.contributor)

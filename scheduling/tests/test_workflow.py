@@ -71,11 +71,15 @@ def test_buttons_offered_are_the_table_rows_for_the_state(people: dict[str, Any]
 
 
 @time_machine.travel(NOW, tick=False)
-def test_consent_withdrawn_on_a_published_post_asks_for_attention(people: dict[str, Any]) -> None:
+def test_consent_withdrawn_on_a_published_post_flags_it_for_removal(people: dict[str, Any]) -> None:
     post = post_in(PostStatus.PUBLISHED)
     services.post_pull_for_consent(story_id=post.story_id)
     post.refresh_from_db()
-    assert post.status == PostStatus.NEEDS_ATTENTION
+    assert post.status == PostStatus.TO_BE_REMOVED
     assert post.scheduled_at is not None
+    publishing = post_in(PostStatus.PUBLISHING)
+    services.post_pull_for_consent(story_id=publishing.story_id)
+    publishing.refresh_from_db()
+    assert publishing.status == PostStatus.NEEDS_ATTENTION
     unscheduled = post_in(PostStatus.UNSCHEDULED)
     assert services.post_pull_for_consent(story_id=unscheduled.story_id) is None
