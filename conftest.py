@@ -157,6 +157,7 @@ def celery_worker_process(
     from cmsatdesy_cms.celery import app
 
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    video_queue = settings.VIDEO_QUEUE  # conversions have a queue of their own; this worker takes both
     env = {
         **os.environ,
         "DATABASE_URL": database_url_for_processes(),
@@ -172,7 +173,9 @@ def celery_worker_process(
     }
     with app.connection_for_write() as conn:
         # Leftovers of earlier tests are not this test's work.
-        app.amqp.queues[queue].bind(conn.default_channel).purge()
+        for name in (queue, video_queue):
+            app.amqp.queues.select_add(name)
+            app.amqp.queues[name].bind(conn.default_channel).purge()
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
@@ -186,7 +189,7 @@ def celery_worker_process(
                 "--pool=solo",
                 "--loglevel=INFO",
                 "-Q",
-                queue,
+                f"{queue},{video_queue}",
                 "--include",
                 "cmsatdesy_cms.tests.worker_tasks",
                 "--without-gossip",

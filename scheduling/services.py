@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from stories.models import Status as StoryStatus
-from stories.models import Story
+from stories.models import Story, StoryVideo
 
 from .models import BERLIN, HOLDING_STATUSES, CalendarEvent, Post, PostingSlot, PostStatus, PostTransition
 from .workflow import BY_NAME
@@ -70,8 +70,17 @@ def _snapshot(story: Story) -> dict[str, Any]:
         "caption": story.caption,
         "renditions": [image.rendition.name for image in images if image.rendition],
         "alt_texts": [image.alt_text for image in images],
+        **_video_snapshot(story),
         "collaborators": [handle for handle in handles if handle],
     }
+
+
+def _video_snapshot(story: Story) -> dict[str, Any]:
+    """A reel or video story sends its converted video; Meta takes no alt text for video."""
+    video = StoryVideo.objects.filter(story=story).first()
+    if video is None or not video.is_ready:
+        return {}
+    return {"renditions": [video.rendition.name], "alt_texts": []}
 
 
 def post_create_for_story(*, story: Story) -> Post:

@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..panels import story_panels
 from ..permissions import can_crop, can_edit, can_see_contacts, can_see_result, can_view, can_withdraw_consent
+from ..services.videos import video_of
 from ..workflow import ACTIONS, available_actions, is_reviewer_of
 from .common import caption_counts, errors_to_form, visible_story
 
@@ -51,6 +52,7 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
     return {
         "story": story,
         "images": images,
+        "video": video_of(story),
         "preview_text": shown,
         "preview_cut": cut,
         "frame": _frame_class(first),
