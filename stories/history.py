@@ -92,6 +92,7 @@ def describe(event: StoryEvent) -> str:
         "fields": _fields(list(params.get("fields", []))),
         "order": ", ".join(str(number) for number in params.get("order", [])),
         "name": params.get("name", ""),
+        "seconds": params.get("seconds", "?"),
     }
     return str(pattern) % values
 
