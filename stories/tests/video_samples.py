@@ -134,6 +134,11 @@ def ready_video_story(status: str, clip: Path, **kwargs: Any) -> Story:
         progress=100,
         cover_offset_ms=1500,
     )
+    return walk_to(story, status)
+
+
+def walk_to(story: Story, status: str) -> Story:
+    """Take the story from a draft to `status` along the workflow table, as people would."""
     from contributors.tests.factories import outreach_user, science_user
 
     reviewer = outreach_user()
