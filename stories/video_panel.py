@@ -35,4 +35,4 @@ def video_panel(request: Any, story: Any) -> Panel | None:
         {"story": story, "video": video, "may_edit": may_edit, "settings_form": form},
         request=request,
     )
-    return Panel(title=_("Video"), html=html, order=10)
+    return Panel(title=_("The video"), html=html, order=10)

@@ -300,3 +300,18 @@ def test_a_story_that_is_not_a_reel_or_story_has_no_video(client: Any, people: d
 
     assert answer.status_code == 400
     assert answer.json()["error"].startswith("Only reels and stories have a video.")
+
+
+@pytest.mark.parametrize("state", ["too_long", "converting", "ready", "refused"])
+def test_a_reel_page_and_form_with_its_video_read_well_in_english_and_german(
+    state: str, people: dict[str, Any], tmp_path: Path
+) -> None:
+    from cmsatdesy_cms.tests.test_accessibility import check_both, client_for
+
+    story = clips.ready_video_story(Status.CHANGES_REQUESTED, clips.android_portrait_mp4(tmp_path),
+                                    author=people["contributor"].contributor, format=Format.REEL)  # fmt: skip
+    StoryVideo.objects.filter(story=story).update(state=state, problem="", progress=40)
+    for role in ("contributor", "outreach"):
+        english, german = client_for(people, role, "en"), client_for(people, role, "de")
+        check_both(f"/stories/{story.pk}/", english, german)
+        check_both(f"/stories/{story.pk}/edit/", english, german)
