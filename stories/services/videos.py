@@ -14,6 +14,7 @@ import logging
 import shutil
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -272,7 +273,7 @@ def video_transcode(*, video_id: int) -> str:
     now = timezone.now()
     _soft, hard = media.time_limit_for(media.REEL_MAX_SECONDS)
     # Queued, or converting by a worker that died long ago (its message came back).
-    stale = now - timezone.timedelta(seconds=hard)
+    stale = now - timedelta(seconds=hard)
     claimed = StoryVideo.objects.filter(
         Q(state=VideoState.QUEUED) | Q(state=VideoState.CONVERTING, updated_at__lt=stale), pk=video_id
     ).update(state=VideoState.CONVERTING, progress=0, updated_at=now)

@@ -121,10 +121,10 @@ def video_settings(request: HttpRequest, pk: int) -> HttpResponse:
     story = visible_story(request, pk)
     form = VideoSettingsForm(request.POST, request.FILES)
     if not form.is_valid():
-        for field, problems in form.errors.items():
+        for field, field_errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            for problem in problems:
-                messages.error(request, f"{label}: {problem}" if label else problem)
+            for problem in field_errors:
+                messages.error(request, f"{label}: {problem}" if label else str(problem))
         return redirect(f"{story.get_absolute_url()}#video")
     data = form.cleaned_data
     try:
@@ -139,7 +139,7 @@ def video_settings(request: HttpRequest, pk: int) -> HttpResponse:
     except services.InvalidInput as exc:
         for problems in exc.errors.values():
             for problem in problems:
-                messages.error(request, problem)
+                messages.error(request, str(problem))
         if not exc.errors:
             messages.error(request, str(exc))
     except services.StoryError as exc:
