@@ -39,6 +39,10 @@ app.conf.beat_schedule = {
         "task": "scheduling.tasks.create_missing_posts",
         "schedule": crontab(minute="*/10"),
     },
+    "requeue-waiting-videos": {
+        "task": "stories.tasks.requeue_waiting_videos",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 from . import heartbeat  # noqa: E402, F401 - the worker's and beat's signs of life

@@ -408,6 +408,9 @@ VIDEO_QUEUE = env.str("VIDEO_QUEUE", default=f"{CELERY_TASK_DEFAULT_QUEUE}-video
 VIDEO_TRANSCODE_BASE_SECONDS = env.int("VIDEO_TRANSCODE_BASE_SECONDS", default=120)
 VIDEO_TRANSCODE_SECONDS_PER_SECOND = env.int("VIDEO_TRANSCODE_SECONDS_PER_SECOND", default=4)
 VIDEO_X264_PRESET = env.str("VIDEO_X264_PRESET", default="veryfast")
+# A conversion still queued, or without progress, after this long is queued again (lost message,
+# dead worker); a second message for the same video does nothing.
+VIDEO_REQUEUE_AFTER_SECONDS = env.int("VIDEO_REQUEUE_AFTER_SECONDS", default=900)
 # How often a video container's status is read while Instagram processes it: the wait doubles
 # from the first value up to the cap (Meta's advice: about once a minute, video is slow).
 PUBLISH_VIDEO_POLL_SECONDS = env.int("PUBLISH_VIDEO_POLL_SECONDS", default=10)

@@ -43,3 +43,10 @@ def transcode_video(video_id: int) -> str:
     from .services.videos import video_transcode
 
     return video_transcode(video_id=video_id)
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def requeue_waiting_videos() -> int:
+    from .services.videos import requeue_waiting_videos as sweep
+
+    return sweep()

@@ -271,12 +271,10 @@ def _cover_jpeg(upload: Any) -> bytes:
 def video_transcode(*, video_id: int) -> str:
     """Convert the original to the Instagram rendition, reporting progress on the row."""
     now = timezone.now()
-    _soft, hard = media.time_limit_for(media.REEL_MAX_SECONDS)
-    # Queued, or converting by a worker that died long ago (its message came back).
-    stale = now - timedelta(seconds=hard)
-    claimed = StoryVideo.objects.filter(
-        Q(state=VideoState.QUEUED) | Q(state=VideoState.CONVERTING, updated_at__lt=stale), pk=video_id
-    ).update(state=VideoState.CONVERTING, progress=0, updated_at=now)
+    # A conversion whose worker died goes back to queued through the sweep (requeue_waiting_videos).
+    claimed = StoryVideo.objects.filter(state=VideoState.QUEUED, pk=video_id).update(
+        state=VideoState.CONVERTING, progress=0, updated_at=now
+    )
     video = StoryVideo.objects.select_related("story").filter(pk=video_id).first()
     if video is None:
         return "gone"
@@ -332,6 +330,23 @@ def video_transcode(*, video_id: int) -> str:
         raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def requeue_waiting_videos(*, now: Any = None) -> int:
+    """The sweep: a conversion whose message was lost, or whose worker died (no progress for a
+    while), is queued again. A second message for the same video finds it claimed and does nothing."""
+    now = now or timezone.now()
+    waited = now - timedelta(seconds=settings.VIDEO_REQUEUE_AFTER_SECONDS)
+    StoryVideo.objects.filter(state=VideoState.CONVERTING, updated_at__lt=waited).update(
+        state=VideoState.QUEUED, progress=0, queued_at=now, updated_at=now
+    )
+    count = 0
+    for video in StoryVideo.objects.filter(state=VideoState.QUEUED).filter(
+        Q(queued_at__lt=waited) | Q(queued_at=now)
+    ):
+        _queue_transcode(video)
+        count += 1
+    return count
 
 
 def _converted(video_id: int, original_name: str, **fields: Any) -> str:

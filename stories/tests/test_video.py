@@ -315,3 +315,35 @@ def test_a_reel_page_and_form_with_its_video_read_well_in_english_and_german(
         english, german = client_for(people, role, "en"), client_for(people, role, "de")
         check_both(f"/stories/{story.pk}/", english, german)
         check_both(f"/stories/{story.pk}/edit/", english, german)
+
+
+def test_a_conversion_whose_message_was_lost_or_whose_worker_died_is_queued_again_by_the_sweep(
+    client: Any, people: dict[str, Any], tmp_path: Path, converted_inline: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stories.services.videos import requeue_waiting_videos
+
+    source = clips.android_portrait_mp4(tmp_path)
+    lost, died = _draft(people, Format.REEL), _draft(people, Format.REEL)
+    client.force_login(people["contributor"])
+    with converted_inline(execute=False):  # the messages never reach a worker
+        clips.upload(client, lost, source)
+        clips.upload(client, died, source)
+    long_ago = timezone.now() - timedelta(minutes=20)
+    StoryVideo.objects.filter(story=lost).update(queued_at=long_ago)
+    StoryVideo.objects.filter(story=died).update(
+        state=VideoState.CONVERTING, progress=30, updated_at=long_ago
+    )
+    fresh = _draft(people, Format.REEL)
+    with converted_inline(execute=False):
+        clips.upload(client, fresh, source)
+
+    with converted_inline(execute=True):
+        assert requeue_waiting_videos() == 2
+
+    assert StoryVideo.objects.get(story=lost).state == VideoState.READY
+    assert StoryVideo.objects.get(story=died).state == VideoState.READY
+    assert StoryVideo.objects.get(story=fresh).state == VideoState.QUEUED  # its message may still come
