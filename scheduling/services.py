@@ -18,8 +18,8 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from stories.models import Format, Story, StoryVideo
 from stories.models import Status as StoryStatus
-from stories.models import Story, StoryVideo
 
 from .models import BERLIN, HOLDING_STATUSES, CalendarEvent, Post, PostingSlot, PostStatus, PostTransition
 from .workflow import BY_NAME
@@ -77,6 +77,8 @@ def _snapshot(story: Story) -> dict[str, Any]:
 
 def _video_snapshot(story: Story) -> dict[str, Any]:
     """A reel or video story sends its converted video; Meta takes no alt text for video."""
+    if story.format not in (Format.REEL, Format.STORY):
+        return {}
     video = StoryVideo.objects.filter(story=story).first()
     if video is None or not video.is_ready:
         return {}

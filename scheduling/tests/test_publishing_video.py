@@ -38,9 +38,7 @@ def worker_env(monkeypatch: Any, graph_emulator: Any, public_media: Any, publish
 
 
 @pytest.mark.worker
-@pytest.mark.parametrize("fmt", [Format.REEL, Format.STORY])
-def test_a_phone_video_goes_out_as_a_reel_or_a_video_story(
-    fmt: str,
+def test_a_phone_video_goes_out_as_a_reel_and_another_as_a_video_story(
     worker_env: Any,
     demo_account: Any,
     people: dict[str, Any],
@@ -51,46 +49,49 @@ def test_a_phone_video_goes_out_as_a_reel_or_a_video_story(
     celery_worker_process: Any,
 ) -> None:
     author = people["contributor"]
-    story = complete_story(author=author.contributor, format=fmt, images=0)
     client.force_login(author)
-    clips.upload(client, story, clips.iphone_hevc_mov(tmp_path))
-    wait_until(lambda: StoryVideo.objects.get(story=story).state == VideoState.READY, timeout=60)
-    services.videos.video_update_settings(
-        story=story, user=author, cover="frame", cover_seconds=1.5, share_to_feed=False
-    )
-    clips.walk_to(story, Status.APPROVED)
-    post = post_create_for_story(story=story)  # as the approval's receiver does
-    Post.objects.filter(pk=post.pk).update(
-        status=PostStatus.SCHEDULED, scheduled_at=timezone.now() - timedelta(seconds=1)
-    )
-    post.refresh_from_db()
-    serve_renditions(post, public_media)
+    source = clips.iphone_hevc_mov(tmp_path)
+    posts = {}
+    for fmt in (Format.REEL, Format.STORY):
+        story = complete_story(
+            author=author.contributor, format=fmt, images=0, caption=f"Night at the test beam ({fmt})"
+        )
+        clips.upload(client, story, source)
+        wait_until(lambda: StoryVideo.objects.get(story=story).state == VideoState.READY, timeout=60)
+        services.videos.video_update_settings(
+            story=story, user=author, cover="frame", cover_seconds=1.5, share_to_feed=False
+        )
+        clips.walk_to(story, Status.APPROVED)
+        post = post_create_for_story(story=story)  # as the approval's receiver does
+        Post.objects.filter(pk=post.pk).update(
+            status=PostStatus.SCHEDULED, scheduled_at=timezone.now() - timedelta(seconds=1)
+        )
+        serve_renditions(post, public_media)
+        posts[fmt] = post
     started = time.monotonic()
 
     publishing.publish_due_posts(wake=tasks.wake)
 
-    post = wait_until(
-        lambda: (
-            (p := Post.objects.get(pk=post.pk)).status not in (PostStatus.SCHEDULED, PostStatus.PUBLISHING)
-            and p
-        ),
-        timeout=60,
-    )
-    assert post.status == PostStatus.PUBLISHED, (post.reason, celery_worker_process.log())
-    [published] = graph_emulator.published()
-    video_name = StoryVideo.objects.get(story=story).rendition.name
-    assert published["video_urls"] == [f"{public_media.base_url}{default_storage.url(video_name)}"]
-    assert published["alt_text"] in (None, "")
-    if fmt == Format.REEL:
-        assert published["media_product_type"] == "REELS" and published["caption"] == story.caption
-        assert published["video_options"] == {"thumb_offset": "1500", "share_to_feed": "false"}
-    else:
-        assert published["media_product_type"] == "STORY" and published["media_type"] == "VIDEO"
-        assert not published["caption"] and published["video_options"] == {}
-    # Polled while Instagram processed it (IN_PROGRESS, then FINISHED), never published before.
-    reads = list(post.publish_steps.filter(call="read_status").values_list("detail", flat=True))
-    assert reads[0] == "IN_PROGRESS" and reads[-1] == "FINISHED", reads
-    assert post.publish_steps.filter(call="media_publish", outcome=PublishStep.Outcome.OK).count() == 1
+    def settled() -> bool:
+        return not Post.objects.filter(status__in=(PostStatus.SCHEDULED, PostStatus.PUBLISHING)).exists()
+
+    wait_until(settled, timeout=60)
+    published = {item["media_product_type"]: item for item in graph_emulator.published()}
+    assert set(published) == {"REELS", "STORY"}
+    for fmt, post in posts.items():
+        post.refresh_from_db()
+        assert post.status == PostStatus.PUBLISHED, (post.reason, celery_worker_process.log())
+        item = published["REELS" if fmt == Format.REEL else "STORY"]
+        video_name = StoryVideo.objects.get(story=post.story).rendition.name
+        assert item["video_urls"] == [f"{public_media.base_url}{default_storage.url(video_name)}"]
+        assert item["media_type"] == "VIDEO" and item["alt_text"] in (None, "")
+        # Polled while Instagram processed it (IN_PROGRESS, then FINISHED), published once.
+        reads = list(post.publish_steps.filter(call="read_status").values_list("detail", flat=True))
+        assert reads[0] == "IN_PROGRESS" and reads[-1] == "FINISHED", reads
+        assert post.publish_steps.filter(call="media_publish", outcome=PublishStep.Outcome.OK).count() == 1
+    assert published["REELS"]["caption"] == posts[Format.REEL].caption
+    assert published["REELS"]["video_options"] == {"thumb_offset": "1500", "share_to_feed": "false"}
+    assert not published["STORY"]["caption"] and published["STORY"]["video_options"] == {}
     assert time.monotonic() - started < 30
 
 

@@ -31,7 +31,7 @@ def test_the_upload_answers_before_the_conversion_and_the_worker_shows_its_progr
     client: Any, people: dict[str, Any], tmp_path: Path, celery_worker_process: Any
 ) -> None:
     # Big enough that converting takes the worker a few seconds, small enough to upload at once.
-    source = clips.android_portrait_mp4(tmp_path, seconds=20, rate=30, size="480x854")
+    source = clips.android_portrait_mp4(tmp_path, seconds=12, rate=25, size="360x640")
     story = complete_story(author=people["contributor"].contributor, format=Format.REEL, images=0)
     client.force_login(people["contributor"])
 
@@ -51,4 +51,4 @@ def test_the_upload_answers_before_the_conversion_and_the_worker_shows_its_progr
     assert video.state == VideoState.READY, (video.problem, celery_worker_process.log())
     assert any(state == VideoState.CONVERTING and 0 < progress < 100 for state, progress in seen), seen
     info = clips.ffprobe(video.rendition.path)
-    assert float(info["format"]["duration"]) == pytest.approx(20.0, abs=0.2)
+    assert float(info["format"]["duration"]) == pytest.approx(12.0, abs=0.2)
