@@ -57,7 +57,9 @@ def test_a_phone_video_goes_out_as_a_reel_and_another_as_a_video_story(
             author=author.contributor, format=fmt, images=0, caption=f"Night at the test beam ({fmt})"
         )
         clips.upload(client, story, source)
-        wait_until(lambda: StoryVideo.objects.get(story=story).state == VideoState.READY, timeout=60)
+        wait_until(
+            lambda story=story: StoryVideo.objects.get(story=story).state == VideoState.READY, timeout=60
+        )
         services.videos.video_update_settings(
             story=story, user=author, cover="frame", cover_seconds=1.5, share_to_feed=False
         )
