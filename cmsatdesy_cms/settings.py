@@ -405,8 +405,8 @@ VIDEO_PROBE_TIMEOUT_SECONDS = env.int("VIDEO_PROBE_TIMEOUT_SECONDS", default=20)
 # Converting runs on a queue of its own, so that a long clip never holds up publishing or mail.
 VIDEO_QUEUE = env.str("VIDEO_QUEUE", default=f"{CELERY_TASK_DEFAULT_QUEUE}-video" if TESTING else "video")
 # Time limits of one conversion: base seconds plus this many per second of video.
-VIDEO_TRANSCODE_BASE_SECONDS = env.int("VIDEO_TRANSCODE_BASE_SECONDS", default=120)
-VIDEO_TRANSCODE_SECONDS_PER_SECOND = env.int("VIDEO_TRANSCODE_SECONDS_PER_SECOND", default=4)
+VIDEO_TRANSCODE_BASE_SECONDS = env.float("VIDEO_TRANSCODE_BASE_SECONDS", default=120.0)
+VIDEO_TRANSCODE_SECONDS_PER_SECOND = env.float("VIDEO_TRANSCODE_SECONDS_PER_SECOND", default=4.0)
 VIDEO_X264_PRESET = env.str("VIDEO_X264_PRESET", default="veryfast")
 # A conversion still queued, or without progress, after this long is queued again (lost message,
 # dead worker); a second message for the same video does nothing.

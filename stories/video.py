@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -196,10 +198,11 @@ def check(found: Probe, *, is_story: bool) -> bool:
     return is_story and found.duration > STORY_MAX_SECONDS + 0.05
 
 
-def time_limit_for(duration: float) -> tuple[int, int]:
-    """Soft and hard time limits of one transcode: longer clips get longer."""
-    soft = int(settings.VIDEO_TRANSCODE_BASE_SECONDS + settings.VIDEO_TRANSCODE_SECONDS_PER_SECOND * duration)
-    return soft, soft + 60
+def time_limit_for(duration: float) -> tuple[float, int]:
+    """How long one conversion may run (ffmpeg is stopped then), and the task's hard limit after
+    it: longer clips get longer."""
+    soft = settings.VIDEO_TRANSCODE_BASE_SECONDS + settings.VIDEO_TRANSCODE_SECONDS_PER_SECOND * duration
+    return soft, int(soft) + 90
 
 
 def _scale_filter(found: Probe) -> str:
@@ -256,27 +259,39 @@ def transcode(
     keep_seconds: float | None,
     max_bytes: int,
     on_progress: Callable[[float], None],
+    time_limit: float | None = None,
 ) -> None:
-    """H.264/AAC MP4, moov first, upright, no location; raises VideoRefused when ffmpeg fails."""
+    """H.264/AAC MP4, moov first, upright, no location; raises VideoRefused when ffmpeg fails or
+    runs past `time_limit` seconds (enforced here: a solo-pool worker enforces no task limits)."""
     length = min(found.duration, keep_seconds or found.duration)
     command = transcode_command(source, target, found, keep_seconds=keep_seconds, max_bytes=max_bytes)
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
-    try:
-        assert process.stdout is not None
-        for raw in process.stdout:
-            key, _eq, value = raw.decode("ascii", "replace").strip().partition("=")
-            if key == "out_time_us" and value.isdigit():
-                on_progress(min(0.99, int(value) / 1e6 / max(length, 0.001)))
-        stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
-        returncode = process.wait()
-    finally:
-        if process.poll() is None:  # a time limit interrupted us: ffmpeg must not outlive the task
-            process.kill()
-            process.wait()
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)  # noqa: S603
+        watchdog = threading.Timer(time_limit, process.kill) if time_limit else None
+        if watchdog is not None:
+            watchdog.daemon = True
+            watchdog.start()
+        try:
+            assert process.stdout is not None
+            for raw in process.stdout:
+                key, _eq, value = raw.decode("ascii", "replace").strip().partition("=")
+                if key == "out_time_us" and value.isdigit():
+                    on_progress(min(0.99, int(value) / 1e6 / max(length, 0.001)))
+            returncode = process.wait()
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+            if process.poll() is None:  # interrupted: ffmpeg must not outlive the conversion
+                process.kill()
+                process.wait()
+        errors.seek(0)
+        stderr = errors.read()[-2000:].decode("utf-8", "replace").strip()
+    if time_limit and returncode == -9:
+        raise VideoRefused(_("Converting this video took longer than allowed. Upload a shorter clip."))
     if returncode != 0 or not target.exists():
         raise VideoRefused(
             _("The video could not be converted for Instagram (%(detail)s).")
-            % {"detail": stderr.strip()[-300:] or returncode}
+            % {"detail": stderr[-300:] or returncode}
         )
     if target.stat().st_size > max_bytes:
         raise VideoRefused(_("The converted video is larger than Instagram takes. Upload a shorter clip."))

@@ -67,7 +67,10 @@ def _queue_transcode(video: StoryVideo) -> None:
     from .. import tasks  # tasks import the services; the other way round only when needed
 
     soft, hard = media.time_limit_for(min(video.duration, video.keep_seconds or video.duration))
-    after_commit(tasks.transcode_video.apply_async, args=(video.pk,), soft_time_limit=soft, time_limit=hard)
+    # ffmpeg is stopped at `soft` (see stories.video.transcode); the task's own limits come after.
+    after_commit(
+        tasks.transcode_video.apply_async, args=(video.pk,), soft_time_limit=int(soft) + 30, time_limit=hard
+    )
 
 
 def _delete_files(video: StoryVideo) -> None:
@@ -298,9 +301,10 @@ def video_transcode(*, video_id: int) -> str:
     try:
         target = workdir / "rendition.mp4"
         try:
+            soft, _hard = media.time_limit_for(min(found.duration, video.keep_seconds or found.duration))
             media.transcode(
                 video.original_path, target, found,
-                keep_seconds=video.keep_seconds, max_bytes=max_bytes, on_progress=on_progress,
+                keep_seconds=video.keep_seconds, max_bytes=max_bytes, on_progress=on_progress, time_limit=soft,
             )  # fmt: skip
             made = media.probe(target)
         except media.VideoRefused as refused:

@@ -347,3 +347,26 @@ def test_a_conversion_whose_message_was_lost_or_whose_worker_died_is_queued_agai
     assert StoryVideo.objects.get(story=lost).state == VideoState.READY
     assert StoryVideo.objects.get(story=died).state == VideoState.READY
     assert StoryVideo.objects.get(story=fresh).state == VideoState.QUEUED  # its message may still come
+
+
+def test_a_conversion_that_runs_past_its_time_limit_is_stopped_with_a_reason(
+    client: Any, people: dict[str, Any], tmp_path: Path, converted_inline: Any, settings: Any
+) -> None:
+    settings.VIDEO_TRANSCODE_BASE_SECONDS = 0.05
+    settings.VIDEO_TRANSCODE_SECONDS_PER_SECOND = 0
+    story = _draft(people, Format.REEL)
+    client.force_login(people["contributor"])
+
+    with converted_inline(execute=True):
+        clips.upload(client, story, clips.android_portrait_mp4(tmp_path, seconds=12, rate=25, size="360x640"))
+
+    video = StoryVideo.objects.get(story=story)
+    assert video.state == VideoState.REFUSED and not video.rendition
+    assert video.problem == "Converting this video took longer than allowed. Upload a shorter clip."
+
+
+def test_the_time_limit_grows_with_the_length_of_the_clip() -> None:
+    from stories.video import time_limit_for
+
+    assert time_limit_for(10) == (160.0, 250)
+    assert time_limit_for(15 * 60)[0] == 120 + 4 * 900
