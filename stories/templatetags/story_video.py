@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.utils.formats import number_format
 
 from ..services.videos import VIDEO_FORMATS, max_video_bytes, video_of
 from ..video import ffmpeg_available
@@ -20,7 +21,7 @@ def video_field(context: Any, story: Any = None) -> dict[str, Any]:
         "story": story or None,
         "video": video_of(story) if story else None,
         "available": ffmpeg_available(),
-        "max_mb": settings.STORY_VIDEO_MAX_UPLOAD_MB,
+        "max_mb": number_format(settings.STORY_VIDEO_MAX_UPLOAD_MB, force_grouping=True),
         "max_bytes": max_video_bytes(),
         "chunk_bytes": settings.VIDEO_CHUNK_BYTES,
         "formats": " ".join(VIDEO_FORMATS),

@@ -198,12 +198,16 @@ def test_a_video_over_the_size_cap_is_refused_before_anything_is_stored(
 
 
 def test_the_story_form_offers_the_video_upload_with_its_cap(client: Any, people: dict[str, Any]) -> None:
+    from cmsatdesy_cms.tests.test_accessibility import client_for
+
     story = _draft(people, Format.REEL)
     client.force_login(people["contributor"])
 
     page = client.get(f"/stories/{story.pk}/edit/").content.decode()
 
-    assert 'id="video-file"' in page and "up to 1024 MB" in page
+    assert 'id="video-file"' in page and "up to 1,024 MB" in page
+    german = client_for(people, "contributor", "de").get(f"/stories/{story.pk}/edit/").content.decode()
+    assert "bis 1.024 MB" in german
     assert f'data-upload-url="/stories/{story.pk}/video/upload/"' in page
 
 
