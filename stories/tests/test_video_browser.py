@@ -54,9 +54,11 @@ def test_a_dropped_connection_does_not_lose_the_upload_and_the_page_shows_the_co
     from stories.services.videos import video_transcode
 
     video_transcode(video_id=video.pk)
-    expect(page.get_by_test_id("video-preview")).to_be_visible()
+    expect(page.get_by_test_id("video-preview")).to_be_visible(timeout=20_000)
     # The browser plays it: a portrait, in the 9:16 frame.
-    page.wait_for_function("document.querySelector('[data-testid=video-preview]').readyState >= 1")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=video-preview]').readyState >= 1", timeout=30_000
+    )
     width, height = page.get_by_test_id("video-preview").evaluate("v => [v.videoWidth, v.videoHeight]")
     assert (width, height) == (144, 256)
     box = page.locator(".ig-frame-9x16").bounding_box()
