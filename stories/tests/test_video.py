@@ -374,3 +374,53 @@ def test_the_time_limit_grows_with_the_length_of_the_clip() -> None:
 
     assert time_limit_for(10) == (160.0, 250)
     assert time_limit_for(15 * 60)[0] == 120 + 4 * 900
+
+
+def test_nonsense_sent_to_the_video_addresses_is_answered_with_a_reason_never_a_server_error(
+    client: Any, people: dict[str, Any], tmp_path: Path
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    story = clips.ready_video_story(Status.CHANGES_REQUESTED, clips.android_portrait_mp4(tmp_path),
+                                    author=people["contributor"].contributor, format=Format.REEL)  # fmt: skip
+    client.force_login(people["contributor"])
+    upload = f"/stories/{story.pk}/video/upload/"
+
+    odd = client.post(
+        f"{upload}?offset=abc&total=-5&name=x", data=b"1", content_type="application/octet-stream"
+    )
+    assert odd.status_code == 400 and odd.json()["error"] == "The upload sent no video."
+    late = client.post(
+        f"{upload}?offset=7&total=10&name=x", data=b"1234", content_type="application/octet-stream"
+    )
+    assert (
+        late.status_code == 400 and late.json()["error"] == "The upload sent more than the size it announced."
+    )
+    not_a_photo = SimpleUploadedFile("cover.jpg", b"not a picture", content_type="image/jpeg")
+    answer = client.post(f"/stories/{story.pk}/video/settings/", {"cover": "photo", "cover_photo": not_a_photo},
+                         follow=True)  # fmt: skip
+    assert answer.status_code == 200 and "Cover photo:" in answer.content.decode()
+    assert StoryVideo.objects.get(story=story).cover == "frame"
+    gone = client.post(f"/stories/{story.pk}/video/keep-first-minute/", follow=True)
+    assert "There is no video waiting for this choice." in gone.content.decode()
+    # Someone who may not see the story learns nothing about its video.
+    client.force_login(people["other_contributor"])
+    assert client.get(f"/stories/{story.pk}/video/status/").status_code == 404
+
+
+def test_an_approved_storys_video_can_no_longer_be_replaced(
+    client: Any, people: dict[str, Any], tmp_path: Path
+) -> None:
+    story = clips.ready_video_story(Status.APPROVED, clips.android_portrait_mp4(tmp_path),
+                                    author=people["contributor"].contributor, format=Format.REEL)  # fmt: skip
+    client.force_login(people["outreach"])
+
+    answer = client.post(
+        f"/stories/{story.pk}/video/upload/?offset=0&total=4&name=new.mp4",
+        data=b"0123",
+        content_type="application/octet-stream",
+    )
+
+    assert answer.status_code == 403
+    assert answer.json()["error"] == "You cannot change this story's video now."
+    assert StoryVideo.objects.get(story=story).state == VideoState.READY
