@@ -10,7 +10,19 @@ from .videos import CoverChoice
 
 
 class VideoSettingsForm(forms.Form):
-    cover = forms.ChoiceField(label=_("Cover"), choices=CoverChoice.choices, widget=forms.RadioSelect)
+    consent = forms.BooleanField(
+        label=_(
+            "Everyone who can be recognised in the video agreed to its publication on @cmsatdesy, or nobody can be recognised"
+        ),
+        required=False,
+    )
+    cover = forms.ChoiceField(
+        label=_("Cover"),
+        choices=CoverChoice.choices,
+        widget=forms.RadioSelect,
+        initial=CoverChoice.FRAME,
+        required=False,
+    )
     cover_seconds = forms.DecimalField(
         label=_("Frame for the cover, at (seconds)"),
         min_value=0,

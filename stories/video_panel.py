@@ -22,9 +22,10 @@ def video_panel(request: Any, story: Any) -> Panel | None:
         return None
     form = None
     may_edit = can_edit(request.user, story)
-    if video is not None and video.is_ready and story.format == Format.REEL and may_edit:
+    if video is not None and video.is_ready and may_edit:
         form = VideoSettingsForm(
             initial={
+                "consent": video.consent_confirmed_at is not None,
                 "cover": video.cover or CoverChoice.FRAME,
                 "cover_seconds": round(video.cover_offset_ms / 1000, 2),
                 "share_to_feed": video.share_to_feed,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,16 @@ class StoryVideo(models.Model):
         _("cover photo"), upload_to=video_cover_upload_to, blank=True, max_length=255
     )
     share_to_feed = models.BooleanField(_("also show the reel in the feed"), default=True)
+    # Who confirmed that everyone recognisable in the video agreed (or that nobody can be recognised).
+    consent_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent confirmed by"),
+    )
+    consent_confirmed_at = models.DateTimeField(_("consent confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

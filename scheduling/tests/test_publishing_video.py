@@ -61,7 +61,7 @@ def test_a_phone_video_goes_out_as_a_reel_and_another_as_a_video_story(
             lambda story=story: StoryVideo.objects.get(story=story).state == VideoState.READY, timeout=60
         )
         services.videos.video_update_settings(
-            story=story, user=author, cover="frame", cover_seconds=1.5, share_to_feed=False
+            story=story, user=author, cover="frame", cover_seconds=1.5, share_to_feed=False, consent=True
         )
         clips.walk_to(story, Status.APPROVED)
         post = post_create_for_story(story=story)  # as the approval's receiver does

@@ -219,6 +219,7 @@ def video_update_settings(
     cover_seconds: float,
     cover_photo: Any = None,
     share_to_feed: bool = True,
+    consent: bool = False,
 ) -> StoryVideo:
     with transaction.atomic():
         current = _editable(story, user)
@@ -248,6 +249,10 @@ def video_update_settings(
         video.cover = cover
         video.cover_offset_ms = int(round(cover_seconds * 1000))
         video.share_to_feed = share_to_feed
+        if consent and video.consent_confirmed_at is None:
+            video.consent_confirmed_by, video.consent_confirmed_at = user, timezone.now()
+        elif not consent:
+            video.consent_confirmed_by, video.consent_confirmed_at = None, None
         video.save()
         record(current, user, EventKind.VIDEO_SETTINGS)
     return video
@@ -384,6 +389,12 @@ def video_problems(story: Story, video: StoryVideo | None, images: list[StoryIma
         problems.append(_("The video has not finished uploading."))
     elif not video.is_ready:
         problems.append(_("The video is still being converted."))
+    if video is not None and video.consent_confirmed_at is None:
+        problems.append(
+            _(
+                "Confirm that everyone who can be recognised in the video agreed, or that nobody can be recognised."
+            )
+        )
     if images:
         problems.append(_("A video post shows its video only: remove the photos."))
     if story.format == Format.REEL and not story.caption.strip():

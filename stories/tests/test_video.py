@@ -247,6 +247,10 @@ def test_a_reel_needs_its_video_and_a_caption_but_no_alt_text(people: dict[str, 
     ready = clips.ready_video_story(Status.SUBMITTED, clips.android_portrait_mp4(tmp_path),
                                     author=people["contributor"].contributor, format=Format.REEL)  # fmt: skip
     assert services.approval_problems(ready) == []
+    StoryVideo.objects.filter(story=ready).update(consent_confirmed_at=None, consent_confirmed_by=None)
+    assert services.approval_problems(ready) == [
+        "Confirm that everyone who can be recognised in the video agreed, or that nobody can be recognised."
+    ]
 
 
 def test_the_review_plays_the_video_in_a_9_by_16_frame_and_a_story_shows_no_caption(
@@ -275,9 +279,10 @@ def test_the_team_picks_a_reels_cover_frame_or_photo_and_the_feed_choice(
     client.force_login(people["outreach"])
     url = f"/stories/{story.pk}/video/settings/"
 
-    client.post(url, {"cover": "frame", "cover_seconds": "2.5"})
+    client.post(url, {"cover": "frame", "cover_seconds": "2.5", "consent": "on"})
     video = StoryVideo.objects.get(story=story)
     assert (video.cover, video.cover_offset_ms, video.share_to_feed) == ("frame", 2500, False)
+    assert video.consent_confirmed_by == people["contributor"]  # kept from the author's confirmation
 
     too_late = client.post(url, {"cover": "frame", "cover_seconds": "9", "share_to_feed": "on"}, follow=True)
     assert "Pick a moment between 0 and 4.0 seconds." in too_late.content.decode()
@@ -288,6 +293,9 @@ def test_the_team_picks_a_reels_cover_frame_or_photo_and_the_feed_choice(
     client.post(url, {"cover": "photo", "cover_seconds": "0", "cover_photo": photo, "share_to_feed": "on"})
     video.refresh_from_db()
     assert (video.cover, video.share_to_feed) == ("photo", True)
+    assert video.consent_confirmed_at is None  # the box was left unticked this time
+    page = client.get(f"/stories/{story.pk}/").content.decode()
+    assert "Nobody has confirmed the consent of the people in the video yet." in page
     with default_storage.open(video.cover_photo.name) as handle:
         assert handle.read(3) == b"\xff\xd8\xff"  # a JPEG, as Meta takes covers
 

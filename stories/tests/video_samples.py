@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from stories.models import Story, StoryVideo
 from stories.tests.factories import STEP_TEXTS, _path_to, complete_story
@@ -133,6 +134,8 @@ def ready_video_story(status: str, clip: Path, **kwargs: Any) -> Story:
         rendition_probe={"duration": 4.0, "width": 144, "height": 256},
         progress=100,
         cover_offset_ms=1500,
+        consent_confirmed_by=story.author.user,
+        consent_confirmed_at=timezone.now(),
     )
     return walk_to(story, status)
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import services
 from ..services import videos as video_services
 from ..video_forms import VideoSettingsForm
-from ..videos import StoryVideo
+from ..videos import CoverChoice, StoryVideo
 from .common import visible_story
 
 
@@ -131,10 +131,11 @@ def video_settings(request: HttpRequest, pk: int) -> HttpResponse:
         video_services.video_update_settings(
             story=story,
             user=request.user,
-            cover=data["cover"],
+            cover=data["cover"] or CoverChoice.FRAME,
             cover_seconds=float(data["cover_seconds"] or 0),
             cover_photo=data["cover_photo"],
             share_to_feed=data["share_to_feed"],
+            consent=data["consent"],
         )
     except services.InvalidInput as exc:
         for problems in exc.errors.values():
@@ -145,7 +146,7 @@ def video_settings(request: HttpRequest, pk: int) -> HttpResponse:
     except services.StoryError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The video's cover is saved."))
+        messages.success(request, _("The video's settings are saved."))
     return redirect(f"{story.get_absolute_url()}#video")
 
 
