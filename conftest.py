@@ -158,6 +158,7 @@ def start_celery_worker(
     from cmsatdesy_cms.celery import app
 
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    video_queue = settings.VIDEO_QUEUE  # conversions have a queue of their own; this worker takes both
     env = {
         **os.environ,
         "DATABASE_URL": database_url_for_processes(),
@@ -173,7 +174,9 @@ def start_celery_worker(
     }
     with app.connection_for_write() as conn:
         # Leftovers of earlier tests are not this test's work.
-        app.amqp.queues[queue].bind(conn.default_channel).purge()
+        for name in (queue, video_queue):
+            app.amqp.queues.select_add(name)
+            app.amqp.queues[name].bind(conn.default_channel).purge()
     started: list[subprocess.Popen[bytes]] = []
 
     def start() -> WorkerProcess:
@@ -190,7 +193,7 @@ def start_celery_worker(
                     "--pool=solo",
                     "--loglevel=INFO",
                     "-Q",
-                    queue,
+                    f"{queue},{video_queue}",
                     "--include",
                     "cmsatdesy_cms.tests.worker_tasks",
                     "--without-gossip",

@@ -47,6 +47,10 @@ app.conf.beat_schedule = {
         "task": "analytics.tasks.sweep_story_insights",
         "schedule": crontab(minute="*/60"),
     },
+    "requeue-waiting-videos": {
+        "task": "stories.tasks.requeue_waiting_videos",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 from . import heartbeat  # noqa: E402, F401 - the worker's and beat's signs of life

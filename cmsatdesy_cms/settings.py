@@ -398,6 +398,31 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# --- Video (reels and video stories) -------------------------------------------
+# ffmpeg/ffprobe from Debian's `ffmpeg` package; where they are missing, video upload is off.
+FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="ffmpeg")
+FFPROBE_BINARY = env.str("FFPROBE_BINARY", default="ffprobe")
+# The largest video file one upload may send (MB); it arrives in pieces of VIDEO_CHUNK_BYTES.
+STORY_VIDEO_MAX_UPLOAD_MB = env.int("STORY_VIDEO_MAX_UPLOAD_MB", default=1024)
+VIDEO_CHUNK_BYTES = env.int("VIDEO_CHUNK_BYTES", default=2 * 1024 * 1024)
+VIDEO_PROBE_TIMEOUT_SECONDS = env.int("VIDEO_PROBE_TIMEOUT_SECONDS", default=20)
+# Converting runs on a queue of its own, so that a long clip never holds up publishing or mail.
+VIDEO_QUEUE = env.str("VIDEO_QUEUE", default=f"{CELERY_TASK_DEFAULT_QUEUE}-video" if TESTING else "video")
+# Time limits of one conversion: base seconds plus this many per second of video.
+VIDEO_TRANSCODE_BASE_SECONDS = env.float("VIDEO_TRANSCODE_BASE_SECONDS", default=120.0)
+VIDEO_TRANSCODE_SECONDS_PER_SECOND = env.float("VIDEO_TRANSCODE_SECONDS_PER_SECOND", default=4.0)
+VIDEO_X264_PRESET = env.str("VIDEO_X264_PRESET", default="veryfast")
+# A conversion still queued, or without progress, after this long is queued again (lost message,
+# dead worker); a second message for the same video does nothing.
+VIDEO_REQUEUE_AFTER_SECONDS = env.int("VIDEO_REQUEUE_AFTER_SECONDS", default=900)
+# How often a video container's status is read while Instagram processes it: the wait doubles
+# from the first value up to the cap (Meta's advice: about once a minute, video is slow).
+PUBLISH_VIDEO_POLL_SECONDS = env.int("PUBLISH_VIDEO_POLL_SECONDS", default=10)
+PUBLISH_VIDEO_POLL_MAX_SECONDS = env.int("PUBLISH_VIDEO_POLL_MAX_SECONDS", default=300)
+if not 0 < VIDEO_CHUNK_BYTES < DATA_UPLOAD_MAX_MEMORY_SIZE:
+    raise ImproperlyConfigured("VIDEO_CHUNK_BYTES must be positive and below DATA_UPLOAD_MAX_MEMORY_SIZE")
+CELERY_TASK_ROUTES = {"stories.tasks.transcode_video": {"queue": VIDEO_QUEUE}}
+
 # --- Graph API ------------------------------------------------------------------
 # Empty means Meta's own host for the account's flavour (graph.instagram.com or
 # graph.facebook.com); development points everything at the emulator.

@@ -1,4 +1,4 @@
-"""``python -m graph_emulator --port 8765 [--host 127.0.0.1] [--seed 1]``."""
+"""``python -m graph_emulator --port 8765 [--host 127.0.0.1] [--seed 1] [--video-processing-seconds 30]``."""
 
 from __future__ import annotations
 
@@ -15,8 +15,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--video-processing-seconds", type=float, default=None,
+        help="how long a video container stays IN_PROGRESS before FINISHED (default 30)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     handle = start_emulator(port=args.port, seed=args.seed, host=args.host)
+    if args.video_processing_seconds is not None:
+        handle.configure(video_processing_seconds=args.video_processing_seconds)
     print(f"Graph API emulator on {handle.base_url}", flush=True)
     print(f"  account @{DEMO_USERNAME} ({DEMO_IG_USER_ID}), token {DEMO_TOKEN}", flush=True)
     print(f"  control API: {handle.base_url}/_emulator/", flush=True)

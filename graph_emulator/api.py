@@ -404,6 +404,8 @@ def create_container(emu: Emulator, req: Request, account: Account) -> Response:
     if caption and media_type != "STORIES":
         check_caption(caption)
     if "alt_text" in p:
+        if media_type in ("REELS", "VIDEO") or p.get("video_url"):
+            raise invalid_parameter("alt_text is accepted for images only")
         check_alt_text(p["alt_text"])
     if len([c for c in p.get("collaborators", "").split(",") if c.strip()]) > 3:
         raise invalid_parameter("A post can have at most 3 collaborators")
@@ -582,6 +584,12 @@ def _published_record(emu: Emulator, account: Account, container: Container, med
         "alt_text": media.alt_text,
         "image_urls": [c.image_url for c in sources if c.image_url],
         "video_urls": [c.video_url for c in sources if c.video_url],
+        # What a reel was created with: cover_url or thumb_offset, share_to_feed.
+        "video_options": {
+            k: container.params[k]
+            for k in ("cover_url", "thumb_offset", "share_to_feed")
+            if k in container.params
+        },
         "images": [c.image for c in sources if c.image],
         "children": list(media.children),
         "permalink": permalink(media, account.username),

@@ -105,7 +105,8 @@ def fetch_image(url: str, *, timeout: float, check_aspect: bool = True) -> dict[
 def fetch_video(url: str, *, limit: int, timeout: float) -> int | None:
     """Download a video; return the error subcode its container will end in, if any.
 
-    Video is not decoded: an MP4/MOV ``ftyp`` box is all that is looked for.
+    Video is not decoded: an MP4/MOV ``ftyp`` box first and ``moov`` before ``mdat`` is all that
+    is looked for.
     """
     try:
         fetched = download(url, limit=limit, timeout=timeout)
@@ -115,4 +116,24 @@ def fetch_video(url: str, *, limit: int, timeout: float) -> int | None:
         return 2207026
     if fetched.content[4:8] != b"ftyp":
         return 2207026
+    if not moov_before_mdat(fetched.content):
+        return 2207026  # Meta needs the moov atom first ("fast start")
     return None
+
+
+def moov_before_mdat(content: bytes) -> bool:
+    """Walk the top-level MP4 boxes: the index (moov) must come before the media data (mdat)."""
+    offset = 0
+    while offset + 8 <= len(content):
+        size = int.from_bytes(content[offset : offset + 4], "big")
+        kind = content[offset + 4 : offset + 8]
+        if kind == b"moov":
+            return True
+        if kind == b"mdat":
+            return False
+        if size == 1 and offset + 16 <= len(content):
+            size = int.from_bytes(content[offset + 8 : offset + 16], "big")
+        if size < 8:
+            return False
+        offset += size
+    return False

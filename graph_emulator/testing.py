@@ -9,7 +9,10 @@ from typing import Any
 
 from PIL import Image
 
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+_FTYP = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+# Boxes only, no real picture: "fast start" (moov before mdat), as Meta needs, and the other way round.
+MP4 = _FTYP + b"\x00\x00\x00\x10moov" + b"\x00" * 8 + b"\x00\x00\x00\x48mdat" + b"\x00" * 64
+MP4_MOOV_LAST = _FTYP + b"\x00\x00\x00\x48mdat" + b"\x00" * 64 + b"\x00\x00\x00\x10moov" + b"\x00" * 8
 
 
 def jpeg(width: int = 1080, height: int = 1350, quality: int = 85) -> bytes:

@@ -1,4 +1,4 @@
-"""The addresses Meta downloads a post's photos from: absolute, unguessable, short-lived.
+"""The addresses Meta downloads a post's photos and videos from: absolute, unguessable, short-lived.
 
 Only the publishing step makes them, at container creation, and only for the renditions of the
 post it is publishing. An address names the post and the rendition, signed with the site's secret
@@ -16,13 +16,16 @@ from django.core import signing
 from django.urls import reverse
 
 SALT = "scheduling.public-media"
-RENDITIONS = "renditions/"
+# What Meta may fetch: photo renditions, converted videos and reel covers. Never originals.
+SERVABLE_PREFIXES = ("renditions/", "videos/", "video-covers/")
+VIDEO_SUFFIX = ".mp4"
 
 
 def public_url(*, post_id: int, name: str) -> str:
     """The absolute address of one rendition of a post, valid from now for the configured time."""
     token = signing.dumps({"p": post_id, "n": name}, salt=SALT, compress=True)
-    return f"{settings.PUBLIC_BASE_URL}{reverse('scheduling:public_media', args=[token])}"
+    route = "scheduling:public_media_video" if name.endswith(VIDEO_SUFFIX) else "scheduling:public_media"
+    return f"{settings.PUBLIC_BASE_URL}{reverse(route, args=[token])}"
 
 
 def read_token(token: str) -> tuple[int, str] | None:
@@ -38,6 +41,6 @@ def read_token(token: str) -> tuple[int, str] | None:
     ):
         return None
     name = value["n"]
-    if not name.startswith(RENDITIONS) or ".." in name:
+    if not name.startswith(SERVABLE_PREFIXES) or ".." in name:
         return None
     return value["p"], name

@@ -36,7 +36,8 @@ from django.utils.translation import gettext as _
 
 from instagram.client import FACEBOOK_LOGIN, ErrorKind, GraphAPIError, GraphClient, Media
 from instagram.services import active_account
-from stories.models import Format
+from stories.models import Format, StoryVideo
+from stories.videos import CoverChoice
 
 from . import emails, public_media
 from .models import Post, PostStatus, PostTransition, PublishStep
@@ -53,6 +54,9 @@ DOWNLOAD_FAILED_SUBCODE = 2207052
 # How far before the publish attempt a found media's timestamp may lie (clocks differ).
 MATCH_SLACK = timedelta(minutes=5)
 
+
+# Where converted videos are stored (stories.videos.video_rendition_upload_to).
+VIDEO_RENDITION_PREFIX = "videos/"
 
 # Set while the Instagram token is refused: every post waits instead of failing one after another.
 PAUSED_KEY = "scheduling:publishing-paused"
@@ -246,7 +250,7 @@ def _step(post: Post, token: str, client: GraphClient) -> float | None:
     if code in ("ERROR", "EXPIRED"):
         return _new_container(post, token, status.status or code)
     if code != "FINISHED":
-        return float(settings.PUBLISH_POLL_SECONDS)
+        return _video_poll_delay(post, container) if _is_video(post) else float(settings.PUBLISH_POLL_SECONDS)
     if attempted:
         last = post.publish_steps.filter(call="media_publish", container_id=container).last()
         if last is not None and last.outcome == PublishStep.Outcome.STARTED:
@@ -273,6 +277,8 @@ def _step(post: Post, token: str, client: GraphClient) -> float | None:
 
 
 def _create_containers(post: Post, token: str, client: GraphClient) -> float | None:
+    if _is_video(post):
+        return _create_video_container(post, token, client)
     urls = [_public_url(post, name) for name in post.renditions]
     if not urls:
         return _settle(post, token, PostStatus.FAILED, reason=_("It has no photo ready for Instagram."))
@@ -355,6 +361,51 @@ def _find_published_media(post: Post, token: str, client: GraphClient) -> float 
                  "the account. Check the account on Instagram and record the post by hand.")
         % {"container": post.container_id},
     )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Video: reels and video stories (asynchronous containers, polled with a growing wait)
+
+
+def _is_video(post: Post) -> bool:
+    return post.format in (Format.REEL, Format.STORY) and any(
+        str(name).startswith(VIDEO_RENDITION_PREFIX) for name in post.renditions[:1]
+    )
+
+
+def _create_video_container(post: Post, token: str, client: GraphClient) -> float | None:
+    name = post.renditions[0]
+    video = StoryVideo.objects.filter(story_id=post.story_id, rendition=name).first()
+    if video is None:
+        return _settle(
+            post, token, PostStatus.FAILED, reason=_("Its video is no longer there. Upload it again.")
+        )
+    is_reel = post.format == Format.REEL
+    cover_url = None
+    if is_reel and video.cover == CoverChoice.PHOTO and video.cover_photo:
+        cover_url = _public_url(post, video.cover_photo.name)
+    container = _call(
+        post, "create_container", "",
+        functools.partial(
+            client.create_video_container, _public_url(post, name),
+            media_type="REELS" if is_reel else "STORIES",
+            caption=post.caption if is_reel else None,  # a story shows no caption
+            cover_url=cover_url,
+            thumb_offset=video.cover_offset_ms if is_reel and cover_url is None else None,
+            share_to_feed=video.share_to_feed if is_reel else None,
+        ),
+        lambda c: c.id,
+    )  # fmt: skip
+    _save(post, token, container_id=container.id, reason="")
+    return 0
+
+
+def _video_poll_delay(post: Post, container: str) -> float:
+    """Video takes Meta a while: wait twice as long after each read, up to the cap (about once
+    a minute is Meta's advice; the post is re-queued for each read, no worker sleeps)."""
+    reads = post.publish_steps.filter(call="read_status", container_id=container).count()
+    base = float(settings.PUBLISH_VIDEO_POLL_SECONDS)
+    return min(base * 2 ** max(reads - 1, 0), float(settings.PUBLISH_VIDEO_POLL_MAX_SECONDS))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from contributors.roles import roles_of
+from stories.models import Format, Story, StoryVideo
 from stories.models import Status as StoryStatus
-from stories.models import Story
 
 from . import emails
 from .models import (
@@ -81,8 +81,19 @@ def _snapshot(story: Story) -> dict[str, Any]:
         "caption": story.caption,
         "renditions": [image.rendition.name for image in images if image.rendition],
         "alt_texts": [image.alt_text for image in images],
+        **_video_snapshot(story),
         "collaborators": [handle for handle in handles if handle],
     }
+
+
+def _video_snapshot(story: Story) -> dict[str, Any]:
+    """A reel or video story sends its converted video; Meta takes no alt text for video."""
+    if story.format not in (Format.REEL, Format.STORY):
+        return {}
+    video = StoryVideo.objects.filter(story=story).first()
+    if video is None or not video.is_ready:
+        return {}
+    return {"renditions": [video.rendition.name], "alt_texts": []}
 
 
 def post_create_for_story(*, story: Story) -> Post:

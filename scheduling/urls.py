@@ -16,4 +16,5 @@ urlpatterns = [
     path("leads/invite/", views.lead_invite, name="lead_invite"),
     path("training/", views.training, name="training"),
     path("public/media/<str:token>.jpg", views.public_media_file, name="public_media"),
+    path("public/media/<str:token>.mp4", views.public_media_file, name="public_media_video"),
 ]

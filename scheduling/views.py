@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contributors.models import Contributor, Publication
 from contributors.roles import roles_of
 from stories.models import Status as StoryStatus
+from stories.models import StoryVideo
 
 from . import feed, public_media, selectors, services
 from .forms import CalendarFilterForm, InviteForm, PostActionForm
@@ -253,15 +254,19 @@ def public_media_file(request: HttpRequest, token: str) -> FileResponse:
     post_id, name = found
     post = (
         Post.objects.filter(pk=post_id, status__in=SERVABLE_STATUSES, story__status=StoryStatus.APPROVED)
-        .only("renditions")
+        .only("renditions", "story_id")
         .first()
     )
-    if post is None or name not in post.renditions:
+    if post is None:
+        raise Http404
+    # A reel's cover photo is the only file served that is not one of the post's renditions.
+    if name not in post.renditions and not StoryVideo.objects.filter(story_id=post.story_id, cover_photo=name).exists():
         raise Http404
     try:
         handle = default_storage.open(name, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
+    content_type = "video/mp4" if name.endswith(public_media.VIDEO_SUFFIX) else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Comment, Notice, PersonShown, Story, StoryEvent, StoryImage, StoryRevision
+from .models import Comment, Notice, PersonShown, Story, StoryEvent, StoryImage, StoryRevision, StoryVideo
 from .templatetags.stories_extras import who
 
 
@@ -394,4 +394,20 @@ class NoticeAdmin(admin.ModelAdmin):
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(StoryVideo)
+class StoryVideoAdmin(admin.ModelAdmin):
+    """Where each video stands; changes go through the story pages."""
+
+    list_display = ("story", "state", "progress", "original_name", "updated_at")
+    list_filter = ("state",)
+    list_select_related = ("story",)
+    readonly_fields = [field.name for field in StoryVideo._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

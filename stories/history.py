@@ -25,6 +25,10 @@ _PAST: dict[str, Promise] = {
     EventKind.CO_AUTHOR_ACCEPTED: gettext_lazy("accepted to co-author the story"),
     EventKind.CO_AUTHOR_DECLINED: gettext_lazy("declined to co-author the story"),
     EventKind.PHOTO_ADDED: gettext_lazy("added photo %(number)s"),
+    EventKind.VIDEO_ADDED: gettext_lazy("added a video"),
+    EventKind.VIDEO_SHORTENED: gettext_lazy("chose to keep the first %(seconds)s seconds of the video"),
+    EventKind.VIDEO_SETTINGS: gettext_lazy("changed the video's cover or feed setting"),
+    EventKind.VIDEO_REMOVED: gettext_lazy("removed the video"),
     EventKind.PHOTO_CHANGED: gettext_lazy("changed %(fields)s of photo %(number)s"),
     EventKind.PHOTO_CROPPED: gettext_lazy("changed the crop of photo %(number)s"),
     EventKind.PHOTO_REMOVED: gettext_lazy("removed photo %(number)s"),
@@ -90,6 +94,7 @@ def describe(event: StoryEvent) -> str:
         "order": ", ".join(str(number) for number in params.get("order", [])),
         "name": params.get("name", ""),
         "ratio": params.get("ratio") or gettext_lazy("that of its first photo"),
+        "seconds": params.get("seconds", "?"),
     }
     return str(pattern) % values
 

@@ -481,6 +481,10 @@ class EventKind(models.TextChoices):
     PERSON_REMOVED = "person_removed", _("Person shown removed")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
     PERSON_FORGOTTEN = "person_forgotten", _("Person shown forgotten")
+    VIDEO_ADDED = "video_added", _("Video added")
+    VIDEO_SHORTENED = "video_shortened", _("Video shortened")
+    VIDEO_SETTINGS = "video_settings", _("Video cover changed")
+    VIDEO_REMOVED = "video_removed", _("Video removed")
 
 
 class NoticeState(models.TextChoices):
@@ -615,3 +619,4 @@ class Comment(models.Model):
 
 # Kept in its own module (see there); imported here so that Django and readers find it.
 from .invitations import CoAuthorInvitation as CoAuthorInvitation  # noqa: E402
+from .videos import StoryVideo as StoryVideo  # noqa: E402

@@ -34,3 +34,19 @@ def send_notice(self: Any, notice_id: int) -> None:
 @shared_task(soft_time_limit=120, time_limit=180)
 def resend_waiting_notices() -> int:
     return services.resend_waiting_notices()
+
+
+# On the video queue (CELERY_TASK_ROUTES); the time limits are given per clip when it is queued,
+# growing with its duration (stories.video.time_limit_for). These are the fallback.
+@shared_task(soft_time_limit=3720, time_limit=3780)
+def transcode_video(video_id: int) -> str:
+    from .services.videos import video_transcode
+
+    return video_transcode(video_id=video_id)
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def requeue_waiting_videos() -> int:
+    from .services.videos import requeue_waiting_videos as sweep
+
+    return sweep()

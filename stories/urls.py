@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import videos as video_views
 
 app_name = "stories"
 
@@ -22,5 +23,11 @@ urlpatterns = [
     ),
     path("stories/<int:pk>/invitation/accept/", views.invitation_accept, name="invitation_accept"),
     path("stories/<int:pk>/invitation/decline/", views.invitation_decline, name="invitation_decline"),
+    path("stories/<int:pk>/video/upload/", video_views.video_upload, name="video_upload"),
+    path("stories/<int:pk>/video/status/", video_views.video_status, name="video_status"),
+    path("stories/<int:pk>/video/rendition/", video_views.video_rendition, name="video_rendition"),
+    path("stories/<int:pk>/video/keep-first-minute/", video_views.video_keep_first_minute, name="video_trim"),
+    path("stories/<int:pk>/video/settings/", video_views.video_settings, name="video_settings"),
+    path("stories/<int:pk>/video/remove/", video_views.video_remove, name="video_remove"),
     path("review/", views.review_queue, name="review_queue"),
 ]

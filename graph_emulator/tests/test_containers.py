@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph_emulator import DEMO_IG_USER_ID
-from graph_emulator.testing import MP4, jpeg, png
+from graph_emulator.testing import MP4, MP4_MOOV_LAST, jpeg, png
 from graph_emulator.tests.conftest import assert_error
 
 MEDIA = f"/v25.0/{DEMO_IG_USER_ID}/media"
@@ -149,6 +149,22 @@ def test_it_ends_a_reel_that_is_not_a_video_in_error_with_the_subcode(graph, emu
         "status_code": "ERROR",
         "status": "Error: Media upload has failed with error code 2207026",
     }
+
+
+def test_it_ends_a_reel_whose_moov_atom_comes_last_in_error_2207026(graph, emulator, media_server):
+    response = graph.post(MEDIA, media_type="REELS", video_url=media_server.add("slow.mp4", MP4_MOOV_LAST))
+    emulator.advance_clock(60)
+
+    assert graph.status(response.json()["id"])["status"].endswith("2207026")
+
+
+def test_it_refuses_alt_text_on_a_reel(graph, media_server):
+    response = graph.post(
+        MEDIA, media_type="REELS", video_url=media_server.add("reel.mp4", MP4), alt_text="A detector"
+    )
+
+    assert response.status_code == 400
+    assert "images only" in response.json()["error"]["message"]
 
 
 def test_it_ends_a_reel_it_cannot_fetch_in_error_2207052(graph, emulator, media_server):

@@ -30,6 +30,7 @@ from ..signals import story_approved
 from ..workflow import ACTIONS, Action
 from .common import after_commit, comment_text, locked, now, record, required_text, sync
 from .notices import notify
+from .videos import uses_video, video_of, video_problems
 
 
 def submission_problems(story: Story) -> list[str]:
@@ -37,9 +38,18 @@ def submission_problems(story: Story) -> list[str]:
     problems = []
     if not story.title.strip():
         problems.append(_("Give the story a title."))
-    problems.extend(_image_count_problems(story, list(story.images.all())))
+    problems.extend(_media_problems(story, list(story.images.all())))
     problems.extend(caption_problems(story.caption))
     return problems
+
+
+def _media_problems(story: Story, images: list[StoryImage]) -> list[str]:
+    video = video_of(story)
+    return (
+        video_problems(story, video, images)
+        if uses_video(story, video)
+        else _image_count_problems(story, images)
+    )
 
 
 def _image_count_problems(story: Story, images: list[StoryImage]) -> list[str]:
@@ -68,7 +78,7 @@ def approval_problems(story: Story) -> list[str]:
     if not story.title.strip():
         problems.append(_("Give the story a title."))
     problems.extend(caption_problems(story.caption))
-    problems.extend(_image_count_problems(story, images))
+    problems.extend(_media_problems(story, images))
     for number, image in enumerate(images, start=1):
         if image.processing_state == ImageState.FAILED:
             problems.append(

@@ -132,6 +132,80 @@ def _invitation_declined(visit: Visit) -> bool:
     return not CoAuthorInvitation.objects.filter(story=story).exists() and not story.co_authors.exists()
 
 
+def _video_kwargs(state: str = "ready", fmt: str = "reel") -> Any:
+    """A reel (or story) whose authors may still change it, with a video in `state`."""
+
+    def make(people: dict[str, Any]) -> dict[str, int]:
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        from graph_emulator.testing import MP4
+        from stories.models import StoryVideo
+
+        story = _story(people, Status.CHANGES_REQUESTED)
+        type(story).objects.filter(pk=story.pk).update(format=fmt)
+        StoryVideo.objects.create(
+            story=story,
+            state=state,
+            original_name="IMG_0001.MOV",
+            rendition=default_storage.save("videos/walk.mp4", ContentFile(MP4)) if state == "ready" else "",
+            probe={"duration": 70.0},
+            rendition_probe={"duration": 4.0} if state == "ready" else {},
+        )
+        return {"pk": story.pk}
+
+    return make
+
+
+def _video(visit: Visit) -> Any:
+    from stories.models import StoryVideo
+
+    return StoryVideo.objects.filter(story_id=visit.kwargs["pk"]).first()
+
+
+def _upload_piece(people: dict[str, Any]) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"offset": "0", "total": "4", "name": "a.mp4", "piece": SimpleUploadedFile("piece", b"0123")}
+
+
+VIDEO_ACCESS = [
+    Access(
+        "stories:video_upload",
+        kwargs=_video_kwargs("uploading"),
+        method="post",
+        data=_upload_piece,
+        effect=Effect("the upload received", lambda visit: _video(visit).original_name == "a.mp4"),
+        expect=owner_and_team(),
+    ),
+    Access(
+        "stories:video_status", kwargs=_video_kwargs(), answer="application/json", expect=owner_and_team()
+    ),
+    Access("stories:video_rendition", kwargs=_video_kwargs(), answer="video/mp4", expect=owner_and_team()),
+    Access(
+        "stories:video_trim",
+        kwargs=_video_kwargs("too_long", "story"),
+        method="post",
+        effect=Effect("the first minute kept", lambda visit: _video(visit).keep_seconds == 60),
+        expect=owner_and_team(),
+    ),
+    Access(
+        "stories:video_settings",
+        kwargs=_video_kwargs(),
+        method="post",
+        data={"cover": "frame", "cover_seconds": "1.5"},
+        effect=Effect("the cover frame chosen", lambda visit: _video(visit).cover_offset_ms == 1500),
+        expect=owner_and_team(),
+    ),
+    Access(
+        "stories:video_remove",
+        kwargs=_video_kwargs(),
+        method="post",
+        effect=Effect("the video removed", lambda visit: _video(visit) is None),
+        expect=owner_and_team(),
+    ),
+]
+
 REVIEWERS = {
     "anonymous": LOGIN,
     "contributor": DENIED,
@@ -205,4 +279,5 @@ ACCESS = [
         expect=INVITED_ONLY,
     ),
     Access("stories:review_queue", expect=REVIEWERS),
+    *VIDEO_ACCESS,
 ]

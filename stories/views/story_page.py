@@ -41,6 +41,7 @@ from ..permissions import (
     can_withdraw_consent,
     why_not_editable,
 )
+from ..services.videos import video_of
 from ..workflow import ACTIONS, available_actions, is_reviewer_of
 from .common import caption_counts, errors_to_form, visible_story
 
@@ -62,6 +63,7 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
     return {
         "story": story,
         "images": images,
+        "video": video_of(story),
         "preview_text": shown,
         "preview_cut": cut,
         "frame": _frame_class(first),

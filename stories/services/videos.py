@@ -1,0 +1,402 @@
+"""The video of a reel or a video story: upload in pieces, checks, conversion, cover, removal.
+
+The upload arrives in pieces (`video_upload_piece`), each appended at the offset the row says was
+received, so a dropped connection carries on where it stopped. The last piece is probed (ffprobe
+reads only the headers: quick) and either refused with a reason, held for the scientist's choice
+(a story over 60 s), or queued for conversion on the video queue. Conversion
+(`video_transcode`) runs only in the worker; the request never waits for it.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import shutil
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .. import video as media
+from ..errors import InvalidInput, NotAllowed, StoryError
+from ..models import EventKind, Format, Story, StoryImage
+from ..permissions import can_edit
+from ..videos import CoverChoice, StoryVideo, VideoState, video_cover_upload_to, video_original_upload_to
+from .common import after_commit, locked, record
+
+logger = logging.getLogger(__name__)
+
+VIDEO_FORMATS = (Format.REEL, Format.STORY)
+
+
+class UploadOutOfStep(StoryError):
+    """A piece that does not continue the upload; `received` tells where to go on from."""
+
+    def __init__(self, message: str, received: int) -> None:
+        self.received = received
+        super().__init__(message)
+
+
+def max_video_bytes() -> int:
+    return int(settings.STORY_VIDEO_MAX_UPLOAD_MB) * 1024 * 1024
+
+
+def video_of(story: Story) -> StoryVideo | None:
+    return StoryVideo.objects.filter(story=story).first()
+
+
+def _editable(story: Story, user: Any) -> Story:
+    current = locked(story)
+    if not can_edit(user, current):
+        raise NotAllowed(_("You cannot change this story's video now."))
+    return current
+
+
+def _queue_transcode(video: StoryVideo) -> None:
+    from .. import tasks  # tasks import the services; the other way round only when needed
+
+    soft, hard = media.time_limit_for(min(video.duration, video.keep_seconds or video.duration))
+    # ffmpeg is stopped at `soft` (see stories.video.transcode); the task's own limits come after.
+    after_commit(
+        tasks.transcode_video.apply_async, args=(video.pk,), soft_time_limit=int(soft) + 30, time_limit=hard
+    )
+
+
+def _delete_files(video: StoryVideo) -> None:
+    for field in (video.original, video.rendition, video.cover_photo):
+        if field:
+            field.storage.delete(field.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Upload
+
+
+def video_upload_piece(
+    *, story: Story, user: Any, offset: int, total: int, name: str, data: bytes
+) -> StoryVideo:
+    """Append one piece of the upload. Offset 0 starts a new upload (replacing any video)."""
+    if not media.ffmpeg_available():
+        raise StoryError(_("Video upload is switched off on this server (ffmpeg is not installed)."))
+    if total <= 0 or offset < 0:
+        raise InvalidInput({}, _("The upload sent no video."))
+    if total > max_video_bytes():
+        raise InvalidInput(
+            {},
+            _("This video is %(size)d MB; at most %(max)d MB can be uploaded. Shorten it and try again.")
+            % {"size": total // (1024 * 1024) or 1, "max": settings.STORY_VIDEO_MAX_UPLOAD_MB},
+        )
+    if offset + len(data) > total:
+        raise InvalidInput({}, _("The upload sent more than the size it announced."))
+    with transaction.atomic():
+        current = _editable(story, user)
+        if current.format not in VIDEO_FORMATS:
+            raise InvalidInput(
+                {}, _("Only reels and stories have a video. Choose one of these formats and save first.")
+            )
+        video = StoryVideo.objects.select_for_update().filter(story=current).first()
+        if offset == 0:
+            video = _start_upload(current, video, total=total, name=name)
+        elif video is None or video.state != VideoState.UPLOADING or video.upload_size != total:
+            raise UploadOutOfStep(_("This upload is not going on any more; start it again."), received=0)
+        if offset != video.received_bytes:
+            raise UploadOutOfStep(
+                _("The upload goes on from where the server stopped."), received=video.received_bytes
+            )
+        with open(video.original_path, "r+b") as handle:
+            handle.seek(offset)
+            handle.write(data)
+            handle.truncate()
+        video.received_bytes = offset + len(data)
+        video.save(update_fields=["received_bytes", "updated_at"])
+        if video.received_bytes == total:
+            _check_upload(current, user, video)
+    return video
+
+
+def _start_upload(story: Story, video: StoryVideo | None, *, total: int, name: str) -> StoryVideo:
+    if video is None:
+        video = StoryVideo(story=story)
+    else:
+        _delete_files(video)
+        defaults = StoryVideo(story=story)
+        for field in StoryVideo._meta.concrete_fields:
+            if field.name not in ("id", "story", "created_at"):
+                setattr(video, field.attname, getattr(defaults, field.attname))
+    video.original_name = Path(name or "video").name[:255]
+    video.upload_size = total
+    video.received_bytes = 0
+    video.state = VideoState.UPLOADING
+    video.original.name = private_name = video_original_upload_to(video, name)
+    path = Path(video.original.storage.path(private_name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    video.save()
+    return video
+
+
+def _check_upload(story: Story, user: Any, video: StoryVideo) -> None:
+    """The whole file is here: probe it and refuse, hold or queue it."""
+    try:
+        found = media.probe(video.original_path)
+        too_long = media.check(found, is_story=story.format == Format.STORY)
+    except media.VideoRefused as refused:
+        video.original.storage.delete(video.original.name)
+        video.original = ""
+        video.state, video.problem = VideoState.REFUSED, refused.message
+        video.save()
+        return
+    video.probe = found.as_dict()
+    if too_long:
+        video.state = VideoState.TOO_LONG
+        video.problem = _(
+            "This video is %(length)s long; a story may be at most 60 seconds. "
+            "You can keep its first 60 seconds, or upload a shorter clip."
+        ) % {"length": media.seconds(found.duration)}
+        video.save()
+    else:
+        _queue(video)
+    record(story, user, EventKind.VIDEO_ADDED, name=video.original_name)
+
+
+def _queue(video: StoryVideo) -> None:
+    video.state, video.problem, video.progress = VideoState.QUEUED, "", 0
+    video.queued_at = timezone.now()
+    video.save()
+    _queue_transcode(video)
+
+
+def video_keep_first_minute(*, story: Story, user: Any) -> StoryVideo:
+    """The scientist agreed: a story that is too long keeps its first 60 seconds."""
+    with transaction.atomic():
+        current = _editable(story, user)
+        video = StoryVideo.objects.select_for_update().filter(story=current).first()
+        if video is None or video.state != VideoState.TOO_LONG:
+            raise StoryError(_("There is no video waiting for this choice."))
+        video.keep_seconds = media.STORY_MAX_SECONDS
+        _queue(video)
+        record(current, user, EventKind.VIDEO_SHORTENED, seconds=int(media.STORY_MAX_SECONDS))
+    return video
+
+
+def video_remove(*, story: Story, user: Any) -> None:
+    with transaction.atomic():
+        current = _editable(story, user)
+        video = StoryVideo.objects.select_for_update().filter(story=current).first()
+        if video is None:
+            raise StoryError(_("This story has no video."))
+        files = [(f.storage, f.name) for f in (video.original, video.rendition, video.cover_photo) if f]
+        video.delete()
+        record(current, user, EventKind.VIDEO_REMOVED)
+        after_commit(_delete_stored, files)
+
+
+def _delete_stored(files: list[tuple[Any, str]]) -> None:
+    for storage, name in files:
+        storage.delete(name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cover and feed
+
+
+def video_update_settings(
+    *,
+    story: Story,
+    user: Any,
+    cover: str,
+    cover_seconds: float,
+    cover_photo: Any = None,
+    share_to_feed: bool = True,
+    consent: bool = False,
+) -> StoryVideo:
+    with transaction.atomic():
+        current = _editable(story, user)
+        video = StoryVideo.objects.select_for_update().filter(story=current).first()
+        if video is None:
+            raise StoryError(_("This story has no video."))
+        if cover not in CoverChoice.values:
+            raise InvalidInput({"cover": [_("Choose a frame or a photo.")]})
+        length = video.duration
+        if cover_seconds < 0 or (length and cover_seconds > length):
+            raise InvalidInput(
+                {
+                    "cover_seconds": [
+                        _("Pick a moment between 0 and %(length)s seconds.") % {"length": f"{length:.1f}"}
+                    ]
+                }
+            )
+        if cover_photo is not None:
+            content = _cover_jpeg(cover_photo)
+            if video.cover_photo:
+                video.cover_photo.storage.delete(video.cover_photo.name)
+            video.cover_photo.save(
+                video_cover_upload_to(video, "cover.jpg"), ContentFile(content), save=False
+            )
+        if cover == CoverChoice.PHOTO and not video.cover_photo:
+            raise InvalidInput({"cover_photo": [_("Choose the photo for the cover.")]})
+        video.cover = cover
+        video.cover_offset_ms = int(round(cover_seconds * 1000))
+        video.share_to_feed = share_to_feed
+        if consent and video.consent_confirmed_at is None:
+            video.consent_confirmed_by, video.consent_confirmed_at = user, timezone.now()
+        elif not consent:
+            video.consent_confirmed_by, video.consent_confirmed_at = None, None
+        video.save()
+        record(current, user, EventKind.VIDEO_SETTINGS)
+    return video
+
+
+def _cover_jpeg(upload: Any) -> bytes:
+    """The cover photo as Meta takes it: an upright sRGB JPEG without EXIF, at most 1080 × 1920."""
+    try:
+        with Image.open(upload) as opened:
+            opened.load()
+            image = ImageOps.exif_transpose(opened).convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise InvalidInput({"cover_photo": [_("The cover must be a photo (JPEG, PNG or WebP).")]}) from exc
+    image.thumbnail((1080, 1920))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Conversion (in the worker, on the video queue)
+
+
+def video_transcode(*, video_id: int) -> str:
+    """Convert the original to the Instagram rendition, reporting progress on the row."""
+    now = timezone.now()
+    # A conversion whose worker died goes back to queued through the sweep (requeue_waiting_videos).
+    claimed = StoryVideo.objects.filter(state=VideoState.QUEUED, pk=video_id).update(
+        state=VideoState.CONVERTING, progress=0, updated_at=now
+    )
+    video = StoryVideo.objects.select_related("story").filter(pk=video_id).first()
+    if video is None:
+        return "gone"
+    if claimed != 1:
+        return str(video.state)
+    original_name = video.original.name
+    found = media.Probe.from_dict(video.probe)
+    is_story = video.story.format == Format.STORY
+    max_bytes = media.STORY_MAX_BYTES if is_story else media.REEL_MAX_BYTES
+    last_write = [0.0]
+
+    def on_progress(fraction: float) -> None:
+        if time.monotonic() - last_write[0] < 0.5:
+            return
+        last_write[0] = time.monotonic()
+        StoryVideo.objects.filter(pk=video_id, state=VideoState.CONVERTING, original=original_name).update(
+            progress=int(fraction * 100), updated_at=timezone.now()
+        )
+
+    workdir = Path(tempfile.mkdtemp(prefix="video-"))
+    try:
+        target = workdir / "rendition.mp4"
+        try:
+            soft, _hard = media.time_limit_for(min(found.duration, video.keep_seconds or found.duration))
+            media.transcode(
+                video.original_path, target, found,
+                keep_seconds=video.keep_seconds, max_bytes=max_bytes, on_progress=on_progress, time_limit=soft,
+            )  # fmt: skip
+            made = media.probe(target)
+        except media.VideoRefused as refused:
+            return _converted(video_id, original_name, state=VideoState.REFUSED, problem=refused.message)
+        with target.open("rb") as handle:
+            stored = default_storage.save(
+                video.rendition.field.upload_to(video, "rendition.mp4"), File(handle)
+            )
+        done = _converted(
+            video_id, original_name, state=VideoState.READY, problem="", rendition=stored,
+            rendition_probe=made.as_dict(), progress=100,
+        )  # fmt: skip
+        if done != VideoState.READY:
+            default_storage.delete(stored)  # replaced or removed while converting
+        elif video.rendition and video.rendition.name != stored:
+            default_storage.delete(video.rendition.name)
+        return done
+    except Exception as exc:  # a time limit or a crash: say so on the row, never leave it converting
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        if isinstance(exc, SoftTimeLimitExceeded):
+            _converted(
+                video_id, original_name, state=VideoState.REFUSED,
+                problem=_("Converting this video took longer than allowed. Upload a shorter clip."),
+            )  # fmt: skip
+            return str(VideoState.REFUSED)
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def requeue_waiting_videos(*, now: Any = None) -> int:
+    """The sweep: a conversion whose message was lost, or whose worker died (no progress for a
+    while), is queued again. A second message for the same video finds it claimed and does nothing."""
+    now = now or timezone.now()
+    waited = now - timedelta(seconds=settings.VIDEO_REQUEUE_AFTER_SECONDS)
+    StoryVideo.objects.filter(state=VideoState.CONVERTING, updated_at__lt=waited).update(
+        state=VideoState.QUEUED, progress=0, queued_at=now, updated_at=now
+    )
+    count = 0
+    for video in StoryVideo.objects.filter(state=VideoState.QUEUED).filter(
+        Q(queued_at__lt=waited) | Q(queued_at=now)
+    ):
+        _queue_transcode(video)
+        count += 1
+    return count
+
+
+def _converted(video_id: int, original_name: str, **fields: Any) -> str:
+    """Store the outcome, unless the video was replaced or removed meanwhile."""
+    changed = StoryVideo.objects.filter(
+        pk=video_id, state=VideoState.CONVERTING, original=original_name
+    ).update(updated_at=timezone.now(), **fields)
+    return str(fields["state"]) if changed == 1 else "replaced"
+
+
+# ---------------------------------------------------------------------------------------------
+# What the review needs
+
+
+def uses_video(story: Story, video: StoryVideo | None) -> bool:
+    return story.format == Format.REEL or (story.format == Format.STORY and video is not None)
+
+
+def video_problems(story: Story, video: StoryVideo | None, images: list[StoryImage]) -> list[str]:
+    """What keeps a reel or a video story from going further (instead of the photo count rules)."""
+    problems = []
+    if video is None:
+        problems.append(_("Add the reel's video."))
+    elif video.state == VideoState.REFUSED:
+        problems.append(_("The video was refused: %(reason)s") % {"reason": video.problem})
+    elif video.state == VideoState.TOO_LONG:
+        problems.append(
+            _("The video is too long for a story: keep its first 60 seconds or upload a shorter clip.")
+        )
+    elif video.state == VideoState.UPLOADING:
+        problems.append(_("The video has not finished uploading."))
+    elif not video.is_ready:
+        problems.append(_("The video is still being converted."))
+    if video is not None and video.consent_confirmed_at is None:
+        problems.append(
+            _(
+                "Confirm that everyone who can be recognised in the video agreed, or that nobody can be recognised."
+            )
+        )
+    if images:
+        problems.append(_("A video post shows its video only: remove the photos."))
+    if story.format == Format.REEL and not story.caption.strip():
+        problems.append(_("A reel needs a caption."))
+    return problems

@@ -1,0 +1,76 @@
+"""The video field in real Chromium: the upload goes in pieces with a progress bar and carries on
+after the connection drops; the story page follows the conversion and then plays the video."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from contributors.testing import log_in
+from stories.models import Format, StoryVideo
+from stories.tests import video_samples as clips
+from stories.tests.factories import complete_story
+from stories.videos import VideoState
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_dropped_connection_does_not_lose_the_upload_and_the_page_shows_the_conversion(
+    page: Any, people: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    settings.VIDEO_CHUNK_BYTES = 16 * 1024
+    source = clips.android_portrait_mp4(tmp_path)
+    assert source.stat().st_size > 3 * settings.VIDEO_CHUNK_BYTES
+    story = complete_story(author=people["contributor"].contributor, format=Format.REEL, images=0)
+    dropped: list[str] = []
+
+    def drop_the_second_piece_once(route: Any) -> None:
+        if "offset=16384" in route.request.url and not dropped:
+            dropped.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/video/upload/**", drop_the_second_piece_once)
+    log_in(page, "anna")
+    page.goto(f"/stories/{story.pk}/edit/")
+    expect(page.get_by_role("heading", name="Video (reels and stories)")).to_be_visible()
+
+    page.get_by_label("Video file").set_input_files(str(source))
+
+    expect(page.get_by_text("Uploaded. Open the story page to follow the conversion.")).to_be_visible()
+    expect(page.get_by_label("Upload progress")).to_have_attribute("value", "100")
+    assert dropped, "the second piece was never sent"
+    video = StoryVideo.objects.get(story=story)
+    assert Path(video.original.path).read_bytes() == source.read_bytes()
+    assert video.state == VideoState.QUEUED  # no worker here: the page waits for one
+
+    page.get_by_role("link", name="Follow the conversion").click()
+    expect(page.get_by_test_id("video-state")).to_have_text("Waiting to be converted")
+    # A worker converts it meanwhile; the page follows without a reload by the person.
+    from stories.services.videos import video_transcode
+
+    video_transcode(video_id=video.pk)
+    expect(page.get_by_test_id("video-preview")).to_be_visible(timeout=20_000)
+    # The browser plays it: a portrait, in the 9:16 frame.
+    page.wait_for_function(
+        "document.querySelector('[data-testid=video-preview]').readyState >= 1", timeout=30_000
+    )
+    width, height = page.get_by_test_id("video-preview").evaluate("v => [v.videoWidth, v.videoHeight]")
+    assert (width, height) == (144, 256)
+    box = page.locator(".ig-frame-9x16").bounding_box()
+    assert box["height"] / box["width"] == pytest.approx(16 / 9, rel=0.02)
+
+
+def test_the_video_field_shows_only_for_reels_and_stories(page: Any, people: dict[str, Any]) -> None:
+    story = complete_story(author=people["contributor"].contributor, format=Format.SINGLE_IMAGE)
+    log_in(page, "anna")
+    page.goto(f"/stories/{story.pk}/edit/")
+    heading = page.get_by_role("heading", name="Video (reels and stories)")
+
+    expect(heading).to_be_hidden()
+    page.get_by_label("Format").select_option(label="Reel")
+    expect(heading).to_be_visible()
