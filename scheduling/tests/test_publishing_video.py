@@ -9,14 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from contributors.testing import wait_until
 from scheduling import publishing, tasks
 from scheduling.models import Post, PostStatus, PublishStep
 from scheduling.services import post_create_for_story
-from scheduling.tests.publishing_helpers import serve_renditions
 from stories import services
 from stories.models import Format, Status, StoryVideo
 from stories.tests import video_samples as clips
@@ -25,10 +23,11 @@ from stories.videos import VideoState
 
 
 @pytest.fixture
-def worker_env(monkeypatch: Any, graph_emulator: Any, public_media: Any, publish_settings: Any) -> None:
-    """The worker reads its settings from the environment: the emulator, short waits."""
+def worker_env(monkeypatch: Any, graph_emulator: Any, publish_settings: Any) -> None:
+    """The worker reads its settings from the environment: the emulator, this site as Meta
+    reaches it, short waits."""
     monkeypatch.setenv("GRAPH_API_BASE_URL", graph_emulator.base_url)
-    monkeypatch.setenv("PUBLIC_BASE_URL", public_media.base_url)
+    monkeypatch.setenv("PUBLIC_BASE_URL", publish_settings.PUBLIC_BASE_URL)
     monkeypatch.setenv("PUBLISH_POLL_SECONDS", "1")
     monkeypatch.setenv("PUBLISH_VIDEO_POLL_SECONDS", "1")
     monkeypatch.setenv("PUBLISH_BACKOFF_SECONDS", "1")
@@ -42,7 +41,7 @@ def test_a_phone_video_goes_out_as_a_reel_and_another_as_a_video_story(
     worker_env: Any,
     demo_account: Any,
     people: dict[str, Any],
-    public_media: Any,
+    public_site: Any,
     graph_emulator: Any,
     client: Any,
     tmp_path: Path,
@@ -68,7 +67,6 @@ def test_a_phone_video_goes_out_as_a_reel_and_another_as_a_video_story(
         Post.objects.filter(pk=post.pk).update(
             status=PostStatus.SCHEDULED, scheduled_at=timezone.now() - timedelta(seconds=1)
         )
-        serve_renditions(post, public_media)
         posts[fmt] = post
     started = time.monotonic()
 
@@ -84,8 +82,10 @@ def test_a_phone_video_goes_out_as_a_reel_and_another_as_a_video_story(
         post.refresh_from_db()
         assert post.status == PostStatus.PUBLISHED, (post.reason, celery_worker_process.log())
         item = published["REELS" if fmt == Format.REEL else "STORY"]
-        video_name = StoryVideo.objects.get(story=post.story).rendition.name
-        assert item["video_urls"] == [f"{public_media.base_url}{default_storage.url(video_name)}"]
+        # Meta fetched the converted video (never the original) by a signed address of this site.
+        [video_url] = item["video_urls"]
+        assert video_url.startswith(f"{public_site.base_url}/public/media/") and video_url.endswith(".mp4")
+        assert StoryVideo.objects.get(story=post.story).original.name not in video_url
         assert item["media_type"] == "VIDEO" and item["alt_text"] in (None, "")
         # Polled while Instagram processed it (IN_PROGRESS, then FINISHED), published once.
         reads = list(post.publish_steps.filter(call="read_status").values_list("detail", flat=True))
