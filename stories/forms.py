@@ -480,6 +480,12 @@ WAITING_CHOICES = [
 
 
 class ReviewFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search titles and captions"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
