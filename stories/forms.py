@@ -83,7 +83,7 @@ class StoryForm(forms.Form):
         label=_label("caption"),
         required=False,
         max_length=CAPTION_INPUT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6, "data-caption-input": ""}),
+        widget=forms.Textarea(attrs={"rows": 4, "data-caption-input": ""}),
         help_text=_help_text(
             _(
                 "Up to %(chars)s characters, %(tags)s hashtags and %(mentions)s @-mentions. "
@@ -378,6 +378,8 @@ class ImageForm(forms.Form):
         if "position" in self.fields:
             self.fields["position"].widget.attrs.update({"data-position": "", "inputmode": "numeric"})
         self.fields["alt_text"].widget.attrs["rows"] = 2
+        # Said once above the photos (with the limit), not under each of up to ten.
+        self.fields["alt_text"].help_text = ""
         self.fields["no_identifiable_person"].widget.attrs["data-nobody"] = ""
         people_prefix = f"{self.prefix}-people"
         if data is not None and f"{people_prefix}-TOTAL_FORMS" not in data:

@@ -23,6 +23,7 @@ from ..forms import (
     StoryForm,
 )
 from ..models import (
+    ALT_TEXT_MAX_CHARS,
     MAX_IMAGES,
     Objective,
     Status,
@@ -228,26 +229,25 @@ def _fallback_fields(form: StoryForm) -> dict[str, Any]:
 
 
 def _error_summary(form: StoryForm, image_forms: list[ImageForm]) -> list[Problem]:
-    """Every error on the page, in its order, each linking to its field (or its photo)."""
+    """Every error on the page, in the order of the page, each linking to its field; what is
+    said of a whole photo comes after its fields and links to the photo."""
     problems: list[Problem] = []
 
-    def add(target: Any, anchor: str) -> None:
+    def add_fields(target: Any) -> list[str]:
         for name, errors in target.errors.items():
-            if name == "__all__":
-                problems.extend(Problem(str(error), anchor) for error in errors)
-            elif name in target.fields:
+            if name in target.fields:
                 bound = target[name]
-                problems.extend(
-                    Problem(f"{bound.label}: {error}", bound.auto_id or anchor) for error in errors
-                )
+                problems.extend(Problem(f"{bound.label}: {error}", bound.auto_id) for error in errors)
+        return [str(error) for error in target.non_field_errors()]
 
-    add(form, "")
+    problems.extend(Problem(text) for text in add_fields(form))
     for image_form in image_forms:
         anchor = f"photo-{image_form.image.pk}" if image_form.image is not None else ""
-        add(image_form, anchor)
-        problems.extend(Problem(str(error), anchor) for error in image_form.people.non_form_errors())
+        whole = add_fields(image_form)
         for row in image_form.people.forms:
-            add(row, anchor)
+            whole += add_fields(row)
+        whole += [str(error) for error in image_form.people.non_form_errors()]
+        problems.extend(Problem(text, anchor) for text in whole)
     return problems
 
 
@@ -276,6 +276,7 @@ def _render_form(
         "form_action": reverse("stories:edit", args=[story.pk]) if story else reverse("stories:new"),
         "counts": caption_counts(str(caption)),
         "max_images": MAX_IMAGES,
+        "alt_text_max": ALT_TEXT_MAX_CHARS,
         "is_author": story.is_author(request.user) if story else True,
         "has_errors": bool(errors),
         "error_summary": errors,

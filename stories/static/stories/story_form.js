@@ -203,15 +203,9 @@
       window.scrollBy(0, rect.top + rect.height / 2 - y);
     }
 
-    handle.addEventListener("pointerdown", function (event) {
-      event.preventDefault();
-      dragging = true;
-      handle.setPointerCapture(event.pointerId);
-      list.classList.add("photo-list-sorting");
-      card.classList.add("photo-dragged");
-      keepUnderPointer(event.clientY);
-    });
-    handle.addEventListener("pointermove", function (event) {
+    // The card moves in the page as it is dragged, which ends a pointer capture: the moves are
+    // followed on the whole document instead.
+    function onMove(event) {
       if (!dragging) {
         return;
       }
@@ -228,7 +222,7 @@
         }
         return false;
       });
-      if (before !== card.nextElementSibling || (before === null && list.lastElementChild !== card)) {
+      if (before !== card.nextElementSibling) {
         list.insertBefore(card, before);
       }
       if (y < 40) {
@@ -236,22 +230,35 @@
       } else if (y > window.innerHeight - 40) {
         window.scrollBy(0, 20);
       }
-    });
-    function drop(event) {
+    }
+
+    function drop() {
       if (!dragging) {
         return;
       }
       dragging = false;
-      if (handle.hasPointerCapture(event.pointerId)) {
-        handle.releasePointerCapture(event.pointerId);
-      }
+      document.removeEventListener("pointermove", onMove);
+      document.removeEventListener("pointerup", drop);
+      document.removeEventListener("pointercancel", drop);
       list.classList.remove("photo-list-sorting");
       card.classList.remove("photo-dragged");
       changed();
       card.scrollIntoView({ block: "nearest" });
     }
-    handle.addEventListener("pointerup", drop);
-    handle.addEventListener("pointercancel", drop);
+
+    handle.addEventListener("pointerdown", function (event) {
+      if (event.button !== 0) {
+        return;
+      }
+      event.preventDefault();
+      dragging = true;
+      list.classList.add("photo-list-sorting");
+      card.classList.add("photo-dragged");
+      keepUnderPointer(event.clientY);
+      document.addEventListener("pointermove", onMove);
+      document.addEventListener("pointerup", drop);
+      document.addEventListener("pointercancel", drop);
+    });
   }
 
   /* ---- The format follows the number of photos ---- */
@@ -326,7 +333,7 @@
         img.style.top = (-cut.box.y / cut.box.height) * 100 + "%";
       }
       var kept = Math.round(cut.kept * 100);
-      note.textContent = interpolate(gettext("On Instagram: %s, showing %s of the photo."), [cut.label, kept + " %"]);
+      note.textContent = interpolate(gettext("Instagram: %s, %s shown"), [cut.label, kept + " %"]);
       warning.hidden = !cut.flagged;
       warning.textContent = cut.flagged
         ? interpolate(gettext("Instagram will cut away %s of this photo, more than a quarter."), [Math.round(cut.lost * 100) + " %"])
