@@ -218,3 +218,25 @@ def test_the_save_button_sends_the_form_once(phone_page: Any, people: dict[str, 
     page.wait_for_timeout(500)
     assert Story.objects.count() == 1
     assert Story.objects.get().images.count() == 1
+
+
+def test_the_form_speaks_german_as_photos_are_chosen(phone_page: Any, people: dict[str, Any]) -> None:
+    page = phone_page
+    log_in(page, "anna")
+    page.goto("/stories/new/")
+    page.get_by_role("button", name="EN (Language: English)").click()
+    page.get_by_role("button", name="Deutsch").click()
+    page.get_by_label("Fotos hinzufügen").set_input_files(
+        [photo_file("eins.jpg"), photo_file("zwei.jpg", 900, 1200)]
+    )
+    expect(page.get_by_text("Das Format ist jetzt „Karussell“.")).to_be_visible()
+    cards = page.locator("[data-photo]")
+    expect(cards.locator("h3")).to_have_text(["Foto 1", "Foto 2"])
+    expect(cards.nth(0).locator("[data-crop-note]")).to_have_text("Instagram: 4:3, 100 % sichtbar")
+    expect(cards.nth(1).locator("[data-crop-warning]")).to_contain_text("mehr als ein Viertel")
+    expect(page.get_by_role("button", name="Person auf Foto 2 hinzufügen")).to_be_visible()
+    expect(page.get_by_role("button", name="Foto 2 weglassen")).to_be_visible()
+    expect(page.get_by_text("Beschreiben Sie jedes unten")).to_be_visible()
+    page.get_by_role("button", name="Foto 2 weglassen").click()
+    expect(cards).to_have_count(1)
+    expect(page.get_by_label("Format")).to_have_value("single_image")
