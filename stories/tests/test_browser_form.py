@@ -87,6 +87,7 @@ def test_a_failed_save_opens_at_its_first_error(phone_page: Any, people: dict[st
     consent = page.get_by_label("I have recorded their consent (person 1, photo 2)")
     expect(consent).to_be_focused()
     expect(consent).to_be_in_viewport()
+    shot(page, "first-error")
     # The summary at the top names it and links to it.
     summary = page.locator("#error-summary")
     link = summary.get_by_role("link").first
@@ -147,12 +148,14 @@ def test_photos_are_described_as_soon_as_they_are_chosen_and_two_make_a_carousel
     expect(cards.nth(1).locator("[data-crop-note]")).to_have_text("Instagram: 4:3, 56 % shown")
     expect(cards.nth(1).locator("[data-crop-warning]")).to_contain_text("cut away 44 % of this photo")
     expect(cards.nth(0).locator("[data-crop-warning]")).to_be_hidden()
+    shot(page, "two-chosen")
     # Portrait first: the carousel becomes 4:5, and now the landscape photo is flagged.
     page.get_by_role("button", name="Move up: Photo 2").click()
     expect(cards.nth(0).locator("[data-crop-note]")).to_have_text("Instagram: 4:5, 94 % shown")
     expect(cards.nth(1).locator("[data-crop-warning]")).to_contain_text("cut away 40 % of this photo")
     page.get_by_label("Alt text for photo 1").fill("Lea at the screens of the control room.")
     page.get_by_label("Nobody can be recognised in photo 1").check()
+    expect(page.get_by_role("button", name="Add a person shown in photo 1")).to_be_hidden()
     page.get_by_label("Alt text for photo 2").fill("The open detector.")
     page.get_by_role("button", name="Add a person shown in photo 2").click()
     page.get_by_label("Name of person 1 in photo 2").fill("Jonas Weber")
