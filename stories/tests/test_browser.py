@@ -106,7 +106,7 @@ def test_scientist_adds_two_people_to_one_photo_in_one_save(phone_page: Any, peo
     page.get_by_label("Objective").select_option(label="Recruitment")
     page.get_by_label("Add photos").set_input_files([photo_file("group.jpg")])
     page.get_by_role("button", name="Save draft").click()
-    page.wait_for_load_state()
+    expect(page.get_by_text("Saved.")).to_be_visible()
 
     # No empty rows until a person is added; each press brings one, ready to type in.
     expect(page.get_by_label("Name of person 1 in photo 1")).to_have_count(0)
