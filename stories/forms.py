@@ -84,7 +84,7 @@ class StoryForm(forms.Form):
         label=_label("caption"),
         required=False,
         max_length=CAPTION_INPUT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6, "data-caption-input": ""}),
+        widget=forms.Textarea(attrs={"rows": 4, "data-caption-input": ""}),
         help_text=_help_text(
             _(
                 "Up to %(chars)s characters, %(tags)s hashtags and %(mentions)s @-mentions. "
@@ -223,12 +223,23 @@ class PhotosForm(forms.Form):
         self.helper = _NoTagHelper()
 
 
-# Blank person rows offered per photo; JavaScript adds more, up to the cap per save (which also
-# keeps a full carousel well under the request's field limit).
-PERSON_ROWS = 3
+# Blank person rows offered per photo to a browser without JavaScript (the page's script removes
+# them: rows come with "Add a person"), up to the cap per save (which also keeps a full carousel
+# well under the request's field limit).
+PERSON_ROWS = 1
 MAX_PEOPLE_PER_SAVE = 20
-# Stands for the person's number in the row the page copies when "Add another person" is pressed.
+# Stands for the person's number in the row the page copies when "Add a person" is pressed.
 PERSON_NUMBER_PLACEHOLDER = "__number__"
+# Stands for the key of a photo chosen on the page and not uploaded yet (its fields' prefix is
+# "new-<key>"), in the card the page copies for each photo chosen.
+NEW_PHOTO_KEY_PLACEHOLDER = "__key__"
+
+
+def _label_template(message: Any, **values: Any) -> str:
+    """A label with "{n}" where the photo's number goes, in the language shown: the page puts
+    the number in when the photos are reordered."""
+    text = str(message).replace("%(number)d", "{n}")
+    return text % values if values else text
 
 
 class PersonForm(forms.Form):
@@ -260,6 +271,7 @@ class PersonForm(forms.Form):
         }
         for name, label in labels.items():
             self.fields[name].label = label % {"person": person, "number": photo_number}
+            self.fields[name].widget.attrs["data-label-template"] = _label_template(label, person=person)
         self.fields["name"].widget.attrs["autocomplete"] = "off"
         self.fields["contact"].widget.attrs["autocomplete"] = "off"
 
@@ -334,16 +346,20 @@ class ImageForm(forms.Form):
     no_identifiable_person = forms.BooleanField(required=False)
     remove = forms.BooleanField(required=False)
 
-    def __init__(self, data: Any = None, *args: Any, image: StoryImage, number: int, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", f"image-{image.pk}")
-        kwargs.setdefault(
-            "initial",
-            {
-                "position": number,
-                "alt_text": image.alt_text,
-                "no_identifiable_person": image.no_identifiable_person,
-            },
-        )
+    def __init__(
+        self, data: Any = None, *args: Any, image: StoryImage | None, number: int, **kwargs: Any
+    ) -> None:
+        """`image` None: a photo chosen on the page and not uploaded yet (give its `prefix`)."""
+        if image is not None:
+            kwargs.setdefault("prefix", f"image-{image.pk}")
+            kwargs.setdefault(
+                "initial",
+                {
+                    "position": number,
+                    "alt_text": image.alt_text,
+                    "no_identifiable_person": image.no_identifiable_person,
+                },
+            )
         super().__init__(data, *args, **kwargs)
         self.image = image
         self.number = number
@@ -353,9 +369,19 @@ class ImageForm(forms.Form):
             "no_identifiable_person": _("Nobody can be recognised in photo %(number)d"),
             "remove": _("Remove photo %(number)d from the story"),
         }
+        if image is None:
+            del self.fields["position"], self.fields["remove"]
         for name, label in labels.items():
-            self.fields[name].label = label % {"number": number}
-        self.fields["position"].widget.attrs.update({"data-position": "", "inputmode": "numeric"})
+            if name in self.fields:
+                self.fields[name].label = label % {"number": number}
+                if name != "position":  # hidden where the page has a script
+                    self.fields[name].widget.attrs["data-label-template"] = _label_template(label)
+        if "position" in self.fields:
+            self.fields["position"].widget.attrs.update({"data-position": "", "inputmode": "numeric"})
+        self.fields["alt_text"].widget.attrs["rows"] = 2
+        # Said once above the photos (with the limit), not under each of up to ten.
+        self.fields["alt_text"].help_text = ""
+        self.fields["no_identifiable_person"].widget.attrs["data-nobody"] = ""
         people_prefix = f"{self.prefix}-people"
         if data is not None and f"{people_prefix}-TOTAL_FORMS" not in data:
             # A page from before people came in rows (or a hand-made request): no people rows.
@@ -366,7 +392,10 @@ class ImageForm(forms.Form):
         self.people = PersonFormSet(
             data,
             prefix=people_prefix,
-            form_kwargs={"photo_number": number, "first_number": len(image.people.all()) + 1},
+            form_kwargs={
+                "photo_number": number,
+                "first_number": (len(image.people.all()) if image is not None else 0) + 1,
+            },
         )
 
     def new_people(self) -> list[PersonForm]:
@@ -487,6 +516,12 @@ WAITING_CHOICES = [
 
 
 class ReviewFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search titles and captions"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

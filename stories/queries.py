@@ -23,6 +23,9 @@ def review_queue(user: Any, filters: dict[str, Any]) -> tuple[StoryQuerySet, dic
     """The stories of the review queue under `filters` (a `ReviewFilterForm`'s cleaned data),
     oldest waiting first, and how many of them are in each state before the status filter."""
     stories = Story.objects.visible_to(user).filter(submitted_at__isnull=False)
+    if filters.get("q", "").strip():
+        text = filters["q"].strip()
+        stories = stories.filter(Q(title__icontains=text) | Q(caption__icontains=text))
     if filters.get("objective"):
         stories = stories.filter(objective=filters["objective"])
     if filters.get("format"):

@@ -45,6 +45,7 @@ def test_scientist_submits_a_carousel_and_a_reviewer_approves_it_after_one_round
 
     # Alt texts and consent, photo by photo; then off to the team.
     page.get_by_label("Alt text for photo 1").fill("Lea at the control room screens at night.")
+    page.get_by_role("button", name="Add a person shown in photo 1").click()
     page.get_by_label("Name of person 1 in photo 1").fill("Lea Novak")
     page.get_by_label("Their contact (person 1, photo 1)").fill("lea.novak@desy.de")
     page.get_by_label("I have recorded their consent (person 1, photo 1)").check()
@@ -105,18 +106,22 @@ def test_scientist_adds_two_people_to_one_photo_in_one_save(phone_page: Any, peo
     page.get_by_label("Objective").select_option(label="Recruitment")
     page.get_by_label("Add photos").set_input_files([photo_file("group.jpg")])
     page.get_by_role("button", name="Save draft").click()
-    page.wait_for_load_state()
+    expect(page.get_by_text("Saved.")).to_be_visible()
 
+    # No empty rows until a person is added; each press brings one, ready to type in.
+    expect(page.get_by_label("Name of person 1 in photo 1")).to_have_count(0)
+    page.get_by_role("button", name="Add a person shown in photo 1").click()
+    expect(page.get_by_label("Name of person 1 in photo 1")).to_be_focused()
     page.get_by_label("Name of person 1 in photo 1").fill("Lea Novak")
     page.get_by_label("Their contact (person 1, photo 1)").fill("lea.novak@desy.de")
     page.get_by_label("I have recorded their consent (person 1, photo 1)").check()
+    page.get_by_role("button", name="Add a person shown in photo 1").click()
     page.get_by_label("Name of person 2 in photo 1").fill("Jonas Weber")
     page.get_by_label("Wording they agreed to (person 2, photo 1)").fill("Ja, mit meinem Namen.")
     page.get_by_label("I have recorded their consent (person 2, photo 1)").check()
-    # Three rows are offered; one more comes with the button, ready to type in (and left empty).
-    expect(page.get_by_label("Name of person 4 in photo 1")).to_have_count(0)
-    page.get_by_role("button", name="Add another person to photo 1").click()
-    expect(page.get_by_label("Name of person 4 in photo 1")).to_be_focused()
+    # One more, left empty, is not a person.
+    page.get_by_role("button", name="Add a person shown in photo 1").click()
+    expect(page.get_by_label("Name of person 3 in photo 1")).to_be_focused()
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_load_state()
 
@@ -129,7 +134,9 @@ def test_scientist_adds_two_people_to_one_photo_in_one_save(phone_page: Any, peo
     assert all(p.consent_recorded_by == people["contributor"] for p in recorded)
     expect(page.get_by_text("Lea Novak — consent recorded")).to_be_visible()
     expect(page.get_by_text("Jonas Weber — consent recorded")).to_be_visible()
-    # Empty rows for more people follow the two now recorded.
+    # More people are numbered after the two now recorded.
+    expect(page.get_by_label("Name of person 3 in photo 1")).to_have_count(0)
+    page.get_by_role("button", name="Add a person shown in photo 1").click()
     expect(page.get_by_label("Name of person 3 in photo 1")).to_have_value("")
 
 
@@ -164,14 +171,17 @@ def test_photos_are_reordered_with_the_move_buttons(phone_page: Any, people: dic
     page.get_by_label("Add photos").set_input_files([photo_file("first.jpg"), photo_file("second.jpg")])
     expect(page.get_by_text("2 photos chosen.")).to_be_visible()
     page.get_by_role("button", name="Save draft").click()
-    page.wait_for_load_state()
+    expect(page.get_by_text("Saved.")).to_be_visible()
     story = Story.objects.get()
     first, second = story.images.order_by("position")
+    # No position field to type in: the buttons (or dragging) set the order, headings follow.
+    expect(page.get_by_label("Position of photo 1")).to_be_hidden()
     page.get_by_role("button", name="Move down: Photo 1").click()
-    expect(page.get_by_label("Position of photo 1")).to_have_value("2")
-    expect(page.get_by_label("Position of photo 2")).to_have_value("1")
+    expect(page.locator("[data-photo] h3")).to_have_text(["Photo 1", "Photo 2"])
+    expect(page.locator("[data-photo]").first.get_by_text("second.jpg")).to_be_visible()
+    expect(page.get_by_role("button", name="Move down: Photo 2")).to_be_focused()
     page.get_by_role("button", name="Save draft").click()
-    page.wait_for_load_state()
+    expect(page.get_by_text("Saved.")).to_be_visible()
     assert list(story.images.order_by("position").values_list("pk", flat=True)) == [second.pk, first.pk]
 
 

@@ -150,9 +150,10 @@ def test_new_rows_are_numbered_after_the_people_already_recorded() -> None:
     PersonShownFactory(image=image)
     PersonShownFactory(image=image)
     form = ImageForm(image=image, number=2)
-    assert [row.fields["name"].label for row in form.people.forms] == [
-        f"Name of person {n} in photo 2" for n in (3, 4, 5)
-    ]
+    assert [row.fields["name"].label for row in form.people.forms] == ["Name of person 3 in photo 2"]
+    assert form.people.empty_form.fields["name"].widget.attrs["data-label-template"] == (
+        "Name of person __number__ in photo {n}"
+    )
 
 
 @pytest.mark.parametrize(

@@ -77,3 +77,24 @@ def test_science_reviewers_see_only_stories_linked_to_a_result_in_the_queue() ->
 
 def test_contributors_have_no_review_queue() -> None:
     assert client_for(contributor_user()).get(reverse("stories:review_queue")).status_code == 403
+
+
+def test_review_queue_searches_titles_and_captions() -> None:
+    reviewer = outreach_user()
+    by_title = story_in(Status.SUBMITTED, title="Muon chambers at night", caption="Shift life. #CMS")
+    by_caption = story_in(Status.SUBMITTED, title="A day at the lab", caption="We calibrate the MUON system.")
+    other = story_in(Status.SUBMITTED, title="Tracker upgrade", caption="Silicon everywhere.")
+    client = client_for(reviewer)
+    page = client.get(reverse("stories:review_queue"), {"q": " muon "}).content.decode()
+    assert by_title.title in page and by_caption.title in page
+    assert other.title not in page
+    assert 'value="muon"' in page or 'value=" muon "' in page
+
+
+def test_review_queue_shows_each_storys_first_photo() -> None:
+    story = story_in(Status.SUBMITTED, title="Two photos", format="carousel")
+    first = story.images.order_by("position").first()
+    assert first is not None
+    page = client_for(outreach_user()).get(reverse("stories:review_queue")).content.decode()
+    assert reverse("stories:image_rendition", args=[story.pk, first.pk]) in page
+    assert page.count("data-queue-thumb") == 1

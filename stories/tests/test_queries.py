@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from contributors.models import Contributor
 from contributors.tests.factories import PublicationFactory, contributor_user, outreach_user
-from stories.models import Format, Objective, Status, Story, StoryImage
+from stories.models import Format, ImageState, Objective, Status, Story, StoryImage
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,7 @@ def make_stories(
                 original_width=1200,
                 original_height=900,
                 alt_text="A photo",
+                processing_state=ImageState.READY,
             )
             for story in stories
             for position in range(2)
@@ -82,8 +83,9 @@ def count_queries(client: Client, url: str, query: dict[str, str]) -> int:
         ("stories:review_queue", {}),
         ("stories:review_queue", {"status": "all", "result": "yes", "mine": "on"}),
         ("stories:review_queue", {"objective": "outreach", "author": "anna", "waiting": "1", "page": "3"}),
+        ("stories:review_queue", {"q": "story", "status": "all"}),
     ],
-    ids=["mine", "mine-page-2", "queue", "queue-filtered", "queue-filtered-page-3"],
+    ids=["mine", "mine-page-2", "queue", "queue-filtered", "queue-filtered-page-3", "queue-searched"],
 )
 def test_list_pages_run_the_same_queries_for_10_and_1000_stories(
     page: str, query: dict[str, str], django_assert_num_queries: Any
@@ -102,6 +104,10 @@ def test_list_pages_run_the_same_queries_for_10_and_1000_stories(
     with django_assert_num_queries(few):
         response = client.get(url, query)
     assert response.status_code == 200
-    assert "Story " in response.content.decode()
+    html = response.content.decode()
+    assert "Story " in html
+    if page == "stories:review_queue":
+        # Each row shows its first photo, from the prefetched images.
+        assert html.count("data-queue-thumb") == html.count('class="table-stack-title"') > 0
     # Session, user, groups, count, page, prefetches: a small, fixed number.
     assert few <= 12

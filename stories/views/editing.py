@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -16,11 +17,13 @@ from contributors.models import Contributor
 
 from .. import services
 from ..forms import (
+    NEW_PHOTO_KEY_PLACEHOLDER,
     ImageForm,
     PhotosForm,
     StoryForm,
 )
 from ..models import (
+    ALT_TEXT_MAX_CHARS,
     MAX_IMAGES,
     Objective,
     Status,
@@ -76,12 +79,20 @@ def _display_value(name: str, value: Any) -> str:
     return str(value)
 
 
+@dataclass
+class Problem:
+    """One line of the summary at the top of the form, linking to where it is fixed."""
+
+    text: str
+    anchor: str = ""
+
+
 class _EditOutcome:
     def __init__(self) -> None:
         self.ok = True
         self.conflict: Conflict | None = None
         self.file_errors: list[str] = []
-        self.blocked: list[str] = []
+        self.blocked: list[Problem] = []
         self.version: int | None = None
 
 
@@ -99,6 +110,7 @@ def _photo_edits(
     order: list[tuple[int, int, int]] = []  # (position wanted, position shown, image id)
     for form in image_forms:
         image = form.image
+        assert image is not None
         if not form.is_valid():
             outcome.ok = False
             order.append((form.number, form.number, image.pk))
@@ -137,7 +149,7 @@ def _report(
     outcome.file_errors.extend(result.upload_errors)
     if result.order_error:
         messages.error(request, result.order_error)
-    by_pk = {image_form.image.pk: image_form for image_form in image_forms}
+    by_pk = {form_.image.pk: form_ for form_ in image_forms if form_.image is not None}
     for pk, errors in result.photo_errors.items():
         errors_to_form(by_pk[pk], services.InvalidInput(errors))
     for pk, (index, errors) in result.people_errors.items():
@@ -158,17 +170,49 @@ def _next_action(request: HttpRequest) -> str:
     return action if action in ("save", "submit") else "save"
 
 
+def _photo_problems(story: Story) -> list[Problem]:
+    """What the team will need of each photo before approval and the authors can give now:
+    alt text, and who is shown. A story is not sent to the team without them."""
+    problems = []
+    images = StoryImage.objects.filter(story=story).prefetch_related("people")
+    for number, image in enumerate(images, start=1):
+        if not image.alt_text.strip():
+            problems.append(
+                Problem(
+                    _("Photo %(number)d has no alt text.") % {"number": number},
+                    f"id_image-{image.pk}-alt_text",
+                )
+            )
+        if not image.consent_complete:
+            problems.append(
+                Problem(
+                    _(
+                        "Photo %(number)d: record the consent of every person shown, "
+                        "or confirm that nobody can be recognised."
+                    )
+                    % {"number": number},
+                    f"id_image-{image.pk}-no_identifiable_person",
+                )
+            )
+    return problems
+
+
 def _submit(request: HttpRequest, story: Story, outcome: _EditOutcome) -> None:
+    missing = _photo_problems(story)
+    if missing:
+        outcome.blocked = missing
+        outcome.ok = False
+        return
     try:
         if story.status == Status.CHANGES_REQUESTED:
             services.story_resubmit(story=story, user=request.user)
         else:
             services.story_submit(story=story, user=request.user)
     except services.StepBlocked as exc:
-        outcome.blocked = [str(item) for item in exc.missing]
+        outcome.blocked = [Problem(str(item)) for item in exc.missing]
         outcome.ok = False
     except services.StoryError as exc:
-        outcome.blocked = [str(exc.message)]
+        outcome.blocked = [Problem(str(exc.message))]
         outcome.ok = False
 
 
@@ -184,6 +228,29 @@ def _fallback_fields(form: StoryForm) -> dict[str, Any]:
     return fields
 
 
+def _error_summary(form: StoryForm, image_forms: list[ImageForm]) -> list[Problem]:
+    """Every error on the page, in the order of the page, each linking to its field; what is
+    said of a whole photo comes after its fields and links to the photo."""
+    problems: list[Problem] = []
+
+    def add_fields(target: Any) -> list[str]:
+        for name, errors in target.errors.items():
+            if name in target.fields:
+                bound = target[name]
+                problems.extend(Problem(f"{bound.label}: {error}", bound.auto_id) for error in errors)
+        return [str(error) for error in target.non_field_errors()]
+
+    problems.extend(Problem(text) for text in add_fields(form))
+    for image_form in image_forms:
+        anchor = f"photo-{image_form.image.pk}" if image_form.image is not None else ""
+        whole = add_fields(image_form)
+        for row in image_form.people.forms:
+            whole += add_fields(row)
+        whole += [str(error) for error in image_form.people.non_form_errors()]
+        problems.extend(Problem(text, anchor) for text in whole)
+    return problems
+
+
 def _render_form(
     request: HttpRequest,
     *,
@@ -196,18 +263,23 @@ def _render_form(
 ) -> HttpResponse:
     images = [form_.image for form_ in image_forms]
     caption = form["caption"].value() or ""
+    errors = _error_summary(form, image_forms)
     context = {
         "story": story,
         "form": form,
         "photos_form": photos_form,
         "image_forms": image_forms,
+        # The card the page copies for each photo chosen, before it is uploaded.
+        "new_photo_form": ImageForm(image=None, number=0, prefix=f"new-{NEW_PHOTO_KEY_PLACEHOLDER}"),
         "images": images,
         "outcome": outcome,
         "form_action": reverse("stories:edit", args=[story.pk]) if story else reverse("stories:new"),
         "counts": caption_counts(str(caption)),
         "max_images": MAX_IMAGES,
+        "alt_text_max": ALT_TEXT_MAX_CHARS,
         "is_author": story.is_author(request.user) if story else True,
-        "has_errors": bool(form.errors) or any(image_form.errors for image_form in image_forms),
+        "has_errors": bool(errors),
+        "error_summary": errors,
     }
     return render(request, "stories/form.html", context, status=status)
 
@@ -235,6 +307,91 @@ def _prefilled(request: HttpRequest) -> dict[str, str]:
     }
 
 
+_ORDER_TOKEN = re.compile(r"(?:image|new)-\d{1,9}")
+
+
+def _order_tokens(data: QueryDict) -> list[str] | None:
+    """The photos in the order the page shows them ("image-<id>" for a stored photo, "new-<key>"
+    for one chosen on the page), or None from a page without the script (then the position
+    fields tell the order)."""
+    raw = data.get("photo_order")
+    if not isinstance(raw, str):
+        return None
+    tokens: list[str] = []
+    for token in raw.split(",")[: 4 * MAX_IMAGES]:
+        token = token.strip()
+        if _ORDER_TOKEN.fullmatch(token) and token not in tokens:
+            tokens.append(token)
+    return tokens
+
+
+def _remapped(data: QueryDict, old_prefix: str, new_prefix: str, position: int) -> QueryDict:
+    """The fields typed for a photo chosen on the page, under the prefix of the photo it became."""
+    copy = QueryDict(mutable=True)
+    for key, values in data.lists():
+        if key.startswith(old_prefix + "-"):
+            copy.setlist(new_prefix + key[len(old_prefix) :], values)
+    copy[f"{new_prefix}-position"] = str(position)
+    return copy
+
+
+@dataclass
+class _NewPhotos:
+    """Photos chosen on the page and uploaded with this save, with what was typed for them."""
+
+    forms: list[ImageForm] = field(default_factory=list)
+    order: list[int] | None = None
+
+
+def _upload_new_photos(
+    request: HttpRequest, story: Story, tokens: list[str], outcome: _EditOutcome
+) -> dict[str, StoryImage]:
+    """Each photo chosen on the page, uploaded on its own so its alt text and people follow it."""
+    added: dict[str, StoryImage] = {}
+    for token in tokens:
+        upload = request.FILES.get(f"{token}-file") if token.startswith("new-") else None
+        if upload is None:
+            continue
+        known = list(StoryImage.objects.filter(story=story).values_list("pk", flat=True))
+        result = services.story_save(story=story, user=request.user, uploads=[upload])
+        outcome.file_errors.extend(result.upload_errors)
+        image = StoryImage.objects.filter(story=story).exclude(pk__in=known).order_by("pk").first()
+        if image is not None:
+            added[token] = image
+    return added
+
+
+def _save_new_photos(
+    request: HttpRequest, story: Story, tokens: list[str] | None, outcome: _EditOutcome
+) -> _NewPhotos:
+    """Upload the photos chosen on the page, then save what was typed for them and the order
+    shown; their forms carry what was refused."""
+    if tokens is None:
+        return _NewPhotos()
+    added = _upload_new_photos(request, story, tokens, outcome)
+    current = [image.pk for image in _images_of(story)]
+    wanted: list[int] = []
+    for token in tokens:
+        pk = added[token].pk if token in added else int(token[6:]) if token.startswith("image-") else None
+        if pk in current and pk not in wanted:
+            wanted.append(pk)
+    wanted += [pk for pk in current if pk not in wanted]
+    new_forms = [
+        ImageForm(
+            _remapped(request.POST, token, f"image-{image.pk}", wanted.index(image.pk) + 1),
+            image=image,
+            number=wanted.index(image.pk) + 1,
+        )
+        for token, image in added.items()
+    ]
+    edits, _order = _photo_edits(new_forms, outcome)
+    order = wanted if wanted != current else None
+    if edits or order:
+        result = services.story_save(story=story, user=request.user, photos=edits, order=order)
+        _report(request, result, None, new_forms, outcome)
+    return _NewPhotos(forms=new_forms, order=order)
+
+
 @login_required
 def story_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -248,7 +405,11 @@ def story_new(request: HttpRequest) -> HttpResponse:
     form = StoryForm(request.POST, user=request.user)
     outcome = _EditOutcome()
     valid = form.is_valid()
-    if not valid and not request.FILES.getlist("photos"):
+    tokens = _order_tokens(request.POST)
+    chosen = bool(request.FILES.getlist("photos")) or any(
+        f"{token}-file" in request.FILES for token in tokens or []
+    )
+    if not valid and not chosen:
         # Nothing uploaded that could be lost: show the form again as it was typed.
         return _render_form(
             request, story=None, form=form, photos_form=PhotosForm(), image_forms=[], status=200
@@ -262,6 +423,7 @@ def story_new(request: HttpRequest) -> HttpResponse:
         return _render_form(request, story=None, form=form, photos_form=PhotosForm(), image_forms=[])
     try:
         result = services.story_save(story=story, user=request.user, uploads=request.FILES.getlist("photos"))
+        new_photos = _save_new_photos(request, story, tokens, outcome)
     except services.NotAllowed as exc:
         messages.error(request, str(exc.message))
         return redirect("stories:detail", pk=story.pk)
@@ -278,9 +440,24 @@ def story_new(request: HttpRequest) -> HttpResponse:
         story=story,
         form=form,
         photos_form=PhotosForm(),
-        image_forms=_image_forms(story),
+        image_forms=_forms_now(story, new_photos.forms),
         outcome=outcome,
     )
+
+
+def _forms_now(story: Story, typed_forms: list[ImageForm]) -> list[ImageForm]:
+    """Forms of the photos the story has now: those refused keep what was typed (and say why);
+    the others show what was saved."""
+    typed = {form.image.pk: form for form in typed_forms if form.image is not None}
+    forms_now = []
+    for number, image in enumerate(_images_of(story), start=1):
+        old = typed.get(image.pk)
+        if old is not None and old.errors:
+            old.number = number
+            forms_now.append(old)
+        else:
+            forms_now.append(ImageForm(image=image, number=number))
+    return forms_now
 
 
 def _saved(request: HttpRequest, story: Story) -> HttpResponse:
@@ -315,6 +492,7 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     valid = form.is_valid()
     version = form.cleaned_data.get("version") if valid else None
     data: QueryDict = request.POST
+    tokens = _order_tokens(request.POST)
     photos, order = _photo_edits(image_forms, outcome)
     try:
         # One unit of work; whatever else is wrong, each valid photo change and upload is kept.
@@ -324,9 +502,11 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=version if isinstance(version, int) else -1,
             fields=form.service_fields() if valid else None,
             photos=photos,
-            order=order,
+            # The page's script sends the order of all photos, new ones included: set below.
+            order=order if tokens is None else None,
             uploads=request.FILES.getlist("photos"),
         )
+        new_photos = _save_new_photos(request, story, tokens, outcome)
     except services.NotAllowed as exc:
         messages.error(request, str(exc.message))
         return redirect("stories:detail", pk=story.pk)
@@ -348,17 +528,13 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     if outcome.conflict:
         form.add_error(None, _("Someone else saved this story while you were editing it."))
-    # Forms of photos that were there keep what was typed; new photos come with empty forms.
-    typed = {f.image.pk: f for f in image_forms}
-    forms_now = []
-    for number, image in enumerate(_images_of(story), start=1):
-        old = typed.get(image.pk)
-        if old is not None and old.errors:
-            forms_now.append(old)
-        else:
-            forms_now.append(ImageForm(image=image, number=number))
     return _render_form(
-        request, story=story, form=form, photos_form=PhotosForm(), image_forms=forms_now, outcome=outcome
+        request,
+        story=story,
+        form=form,
+        photos_form=PhotosForm(),
+        image_forms=_forms_now(story, image_forms + new_photos.forms),
+        outcome=outcome,
     )
 
 
