@@ -260,7 +260,10 @@ def public_media_file(request: HttpRequest, token: str) -> FileResponse:
     if post is None:
         raise Http404
     # A reel's cover photo is the only file served that is not one of the post's renditions.
-    if name not in post.renditions and not StoryVideo.objects.filter(story_id=post.story_id, cover_photo=name).exists():
+    if (
+        name not in post.renditions
+        and not StoryVideo.objects.filter(story_id=post.story_id, cover_photo=name).exists()
+    ):
         raise Http404
     try:
         handle = default_storage.open(name, "rb")
