@@ -54,6 +54,24 @@ def _public_media_kwargs(people: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _public_video_kwargs(people: dict[str, Any]) -> dict[str, str]:
+    """A signed address of a scheduled reel's converted video."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from graph_emulator.testing import MP4
+    from scheduling.models import Post
+    from scheduling.public_media import public_url
+
+    post = approved_post_of(people)
+    name = default_storage.save("videos/walk-through.mp4", ContentFile(MP4))
+    Post.objects.filter(pk=post.pk).update(
+        status="scheduled", scheduled_at=timezone.now(), format="reel", renditions=[name]
+    )
+    return {"token": public_url(post_id=post.pk, name=name).rsplit("/", 1)[1].removesuffix(".mp4")}
+
+
 def approved_post_of(people: dict[str, Any]) -> Any:
     from scheduling.tests.factories import approved_post
 
@@ -141,6 +159,12 @@ ACCESS = [
         "scheduling:public_media",
         kwargs=_public_media_kwargs,
         answer="image/jpeg",
+        expect=everyone(OK, anonymous=OK),
+    ),
+    Access(
+        "scheduling:public_media_video",
+        kwargs=_public_video_kwargs,
+        answer="video/mp4",
         expect=everyone(OK, anonymous=OK),
     ),
     # The admin's .ics import: the admin site sends everyone but staff to its own login.

@@ -8,15 +8,18 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import timezone
 
+from graph_emulator.testing import MP4
 from scheduling.models import Post, PostStatus
 from scheduling.public_media import public_url
 from scheduling.tests.factories import approved_post
-from stories.models import Status
+from stories.models import Format, Status, StoryVideo
 from stories.tests.factories import story_in
+from stories.videos import VideoState
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +81,31 @@ def test_an_expired_or_altered_address_is_refused(settings: Any) -> None:
     altered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     assert client.get(f"/public/media/{altered}.jpg").status_code == 404
     assert client.get("/public/media/not-a-token.jpg").status_code == 404
+
+
+def test_a_reels_video_and_its_cover_photo_are_served_and_another_storys_cover_is_not(settings: Any) -> None:
+    post = _scheduled_post()
+    video_name = default_storage.save("videos/cavern.mp4", ContentFile(MP4))
+    Post.objects.filter(pk=post.pk).update(format=Format.REEL, renditions=[video_name])
+    cover = default_storage.save("video-covers/cavern.jpg", ContentFile(b"\xff\xd8cover"))
+    StoryVideo.objects.create(
+        story=post.story, state=VideoState.READY, rendition=video_name, cover_photo=cover
+    )
+    client = Client()
+
+    video_url = public_url(post_id=post.pk, name=video_name)
+    assert video_url.endswith(".mp4")
+    answer = client.get(_path(video_url, settings))
+    assert answer.status_code == 200 and answer["Content-Type"] == "video/mp4"
+    assert b"".join(answer.streaming_content) == MP4
+    answer = client.get(_path(public_url(post_id=post.pk, name=cover), settings))
+    assert answer.status_code == 200 and answer["Content-Type"] == "image/jpeg"
+
+    # Another story's cover, or its original video, under this post's name: nothing.
+    other = approved_post()
+    other_cover = default_storage.save("video-covers/other.jpg", ContentFile(b"\xff\xd8other"))
+    StoryVideo.objects.create(story=other.story, state=VideoState.READY, cover_photo=other_cover)
+    assert client.get(_path(public_url(post_id=post.pk, name=other_cover), settings)).status_code == 404
+    assert (
+        client.get(_path(public_url(post_id=post.pk, name="video-originals/x"), settings)).status_code == 404
+    )

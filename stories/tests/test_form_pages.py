@@ -137,3 +137,23 @@ def test_a_photo_chosen_with_an_incomplete_person_is_kept_and_shown_with_what_wa
     # Its card shows what was typed, under the photo's own fields now, and says what is missing.
     assert f'name="image-{added.pk}-people-0-name" value="Lea Novak"' in page
     assert f'href="#id_image-{added.pk}-people-0-consent_recorded"' in page
+
+
+def test_a_story_submitted_without_alt_text_or_consent_says_plainly_what_the_team_will_need() -> None:
+    story = story_in(Status.SUBMITTED)
+    story.images.update(alt_text="", no_identifiable_person=False)
+    author = client_for(story.author.user)
+
+    page = author.get(reverse("stories:detail", args=[story.pk])).content.decode()
+
+    box = page[page.index('id="team-will-need"') :]
+    box = box[: box.index("</div>")]
+    assert "The team will need this before approval:" in box
+    assert "Photo 1 has no alt text." in box
+    assert "Photo 1: record the consent of every person shown" in box
+
+
+def test_a_story_with_everything_approval_needs_shows_no_such_list() -> None:
+    story = story_in(Status.DRAFT)
+    page = client_for(story.author.user).get(reverse("stories:detail", args=[story.pk])).content.decode()
+    assert 'id="team-will-need"' not in page

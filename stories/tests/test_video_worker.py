@@ -27,6 +27,9 @@ def test_conversions_go_to_the_video_queue_not_the_one_publishing_and_mail_use()
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
+# The slowest encoder preset, so the conversion lasts seconds however idle the machine is and its
+# progress can be seen between the polls.
+@pytest.mark.parametrize("worker_settings", [{"VIDEO_X264_PRESET": "veryslow"}])
 def test_the_upload_answers_before_the_conversion_and_the_worker_shows_its_progress(
     client: Any, people: dict[str, Any], tmp_path: Path, celery_worker_process: Any
 ) -> None:

@@ -26,6 +26,7 @@ from ..forms import (
 )
 from ..images import default_crop
 from ..models import (
+    AUTHOR_EDITABLE_STATUSES,
     REVIEWABLE_STATUSES,
     Format,
     Story,
@@ -88,12 +89,23 @@ def _story_page_context(request: HttpRequest, story: Story) -> dict[str, Any]:
         "may_see_contacts": can_see_contacts(user, story),
         "may_see_result": can_see_result(user, story),
         "problems": services.approval_problems(story) if story.status in REVIEWABLE_STATUSES else [],
+        "team_will_need": _team_will_need(user, story),
         "warnings": services.approval_warnings(story) if story.status in REVIEWABLE_STATUSES else [],
         "is_reviewer": is_reviewer_of(user, story),
         "panels": story_panels(request, story),
         "co_authors": list(story.co_authors.select_related("user")),
         "invited": list(story.invitations.select_related("contributor__user")),
     }
+
+
+def _team_will_need(user: Any, story: Story) -> list[str]:
+    """What the authors have not given yet that approval needs (alt text, consent, …). Submitting
+    does not wait for it, so the authors see it plainly beside their buttons instead of finding
+    out from the team later."""
+    if not story.is_author(user) or story.status not in AUTHOR_EDITABLE_STATUSES | REVIEWABLE_STATUSES:
+        return []
+    blocking = set(services.submission_problems(story))
+    return [problem for problem in services.approval_problems(story) if problem not in blocking]
 
 
 def _attach_cuts(story: Story, images: list[StoryImage]) -> None:
