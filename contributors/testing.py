@@ -39,6 +39,30 @@ def wait_until(condition: Any, timeout: float = 20.0, interval: float = 0.1) -> 
     raise AssertionError(f"Condition not met within {timeout} s")
 
 
+def wait_for_js(target: Any, function: str, arg: Any = None, timeout: float = 10.0) -> Any:
+    """Poll a JavaScript function on a page or locator until it returns something true.
+
+    Playwright's own ``wait_for_function`` can evaluate its text inside the page while polling,
+    which the strict Content-Security-Policy (no 'unsafe-eval') refuses; this asks again from
+    Python, through the same channel a test's ``evaluate`` uses."""
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout
+    last: Error | None = None
+    while True:
+        try:
+            value = target.evaluate(function) if arg is None else target.evaluate(function, arg)
+        except Error as error:  # the page is between two documents: ask the next one
+            value, last = None, error
+        else:
+            last = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{function} stayed false for {timeout} s" + (f": {last}" if last else ""))
+        time.sleep(0.1)
+
+
 # --- Declared access, checked by the URLconf walk (cmsatdesy_cms/tests/test_permissions.py) ---
 #
 # Each app lists its URLs in ``<app>/tests/access.py`` as ``ACCESS = [Access(...), ...]``:

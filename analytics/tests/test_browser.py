@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from analytics.tests.insight_factories import AudienceSnapshotFactory, account_days
-from contributors.testing import log_in
+from contributors.testing import log_in, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def test_the_team_changes_the_range_and_downloads_the_csv(page: Any, people: dic
     expect(page.get_by_role("heading", name="Analytics", level=1)).to_be_visible()
     expect(page.locator("#headline-reach .headline-value")).to_have_text("28,000")
     # Chart.js drew into the canvas (the script ran, nothing was blocked).
-    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-reach'))")
+    wait_for_js(page, "() => Boolean(window.Chart && Chart.getChart(document.getElementById('chart-reach')))")
 
     start = yesterday - timedelta(days=9)
     page.get_by_label("From").fill(start.isoformat())
@@ -39,8 +39,8 @@ def test_the_team_changes_the_range_and_downloads_the_csv(page: Any, people: dic
     page.get_by_role("button", name="Show these dates").click()
     expect(page.locator("#headline-reach .headline-value")).to_have_text("10,000")
     expect(page.locator("#headline-non_follower_share .headline-value")).to_have_text("75.0%")
-    page.wait_for_function(
-        "() => Chart.getChart(document.getElementById('chart-reach')).data.labels.length === 10"
+    wait_for_js(
+        page, "() => Chart.getChart(document.getElementById('chart-reach')).data.labels.length === 10"
     )
 
     with page.expect_download() as download_info:

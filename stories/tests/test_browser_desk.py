@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from contributors.testing import log_in
+from contributors.testing import log_in, wait_for_js
 from stories import services
 from stories.models import Format, Status, Story, StoryImage
 from stories.tests.factories import StoryFactory, upload
@@ -44,7 +44,7 @@ def shown_ratio(page: Any, testid: str) -> float:
     """Width over height of the picture the browser actually shows (from its pixels)."""
     image = page.get_by_test_id(testid)
     expect(image).to_be_visible()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    wait_for_js(image, "img => img.complete && img.naturalWidth > 0")
     width, height = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
     return round(width / height, 2)
 

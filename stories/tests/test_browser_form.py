@@ -229,6 +229,9 @@ def test_the_form_speaks_german_as_photos_are_chosen(phone_page: Any, people: di
     page.goto("/stories/new/")
     page.get_by_role("button", name="EN (Language: English)").click()
     page.get_by_role("button", name="Deutsch").click()
+    # The page comes back in German; its scripts run once it has loaded, as a person's files come later.
+    expect(page.get_by_role("heading", name="Geschichte erzählen")).to_be_visible()
+    page.wait_for_load_state("load")
     page.get_by_label("Fotos hinzufügen").set_input_files(
         [photo_file("eins.jpg"), photo_file("zwei.jpg", 900, 1200)]
     )

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from contributors.testing import log_in
+from contributors.testing import log_in, wait_for_js
 from stories.models import Format, StoryVideo
 from stories.tests import video_samples as clips
 from stories.tests.factories import complete_story
@@ -56,9 +56,7 @@ def test_a_dropped_connection_does_not_lose_the_upload_and_the_page_shows_the_co
     video_transcode(video_id=video.pk)
     expect(page.get_by_test_id("video-preview")).to_be_visible(timeout=20_000)
     # The browser plays it: a portrait, in the 9:16 frame.
-    page.wait_for_function(
-        "document.querySelector('[data-testid=video-preview]').readyState >= 1", timeout=30_000
-    )
+    wait_for_js(page.get_by_test_id("video-preview"), "video => video.readyState >= 1", timeout=30)
     width, height = page.get_by_test_id("video-preview").evaluate("v => [v.videoWidth, v.videoHeight]")
     assert (width, height) == (144, 256)
     box = page.locator(".ig-frame-9x16").bounding_box()
