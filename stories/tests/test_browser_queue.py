@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from contributors.testing import log_in
+from contributors.testing import log_in, wait_for_js
 from stories.models import Status
 from stories.tests.factories import story_in
 
@@ -58,8 +58,7 @@ def test_the_queue_filters_show_their_whole_choices_at_a_desk(
     expect(page.get_by_role("link", name="Muon chambers at night")).to_be_visible()
     expect(page.get_by_role("link", name="Tracker upgrade")).to_have_count(0)
     # The thumbnail is the photo itself, served to the reviewer.
-    loaded = page.locator("[data-queue-thumb]").evaluate("img => img.complete && img.naturalWidth > 0")
-    assert loaded
+    wait_for_js(page.locator("[data-queue-thumb]"), "img => img.complete && img.naturalWidth > 0")
 
 
 def test_the_queue_filters_show_their_whole_choices_on_a_phone(
