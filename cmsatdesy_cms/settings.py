@@ -354,6 +354,7 @@ def s3_storage(backend: str, bucket: str) -> dict[str, Any]:
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": 3600,
+            "signature_version": "s3v4",
             "file_overwrite": False,
             "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
         },
