@@ -8,17 +8,14 @@ store of its own (PRIVATE_MEDIA_BUCKET), never readable by address. Which one is
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 from django.utils.functional import LazyObject, empty
 
-try:
-    from storages.backends.s3 import S3Storage
-except ImportError:  # pragma: no cover - django-storages is in requirements.txt
-    S3Storage = object  # type: ignore[assignment,misc]
+from storages.backends.s3 import S3Storage
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -42,7 +39,7 @@ class PrivateFileSystemStorage(FileSystemStorage):
         return None
 
 
-class PrivateS3Storage(S3Storage):  # type: ignore[misc,valid-type]
+class PrivateS3Storage(S3Storage):  # type: ignore[misc]
     """Originals in a bucket of their own: private objects, and no address is ever made for one."""
 
     def url(self, name: Any, *args: Any, **kwargs: Any) -> NoReturn:
@@ -60,12 +57,13 @@ class PrivateMediaStorage(LazyObject):
         return ("stories.models.PrivateMediaStorage", (), {})
 
 
-private_storage = PrivateMediaStorage()
+# Typed as the storage it stands for: every use goes through to it.
+private_storage = cast(Storage, PrivateMediaStorage())
 
 
 def _storages_changed(*, setting: str, **kwargs: Any) -> None:
     if setting == "STORAGES":
-        private_storage._wrapped = empty
+        cast(Any, private_storage)._wrapped = empty
 
 
 setting_changed.connect(_storages_changed)
