@@ -278,8 +278,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[cmsatdesy] "
-# django-axes throttles failed logins; allauth's own limit would fight it.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+# django-axes throttles failed logins; allauth's own limit would fight it. Its limit on logins from
+# one address (counted in the cache, so shared by all web machines) is raised by `make load` only.
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "login": env.str("LOGIN_RATE_LIMIT", default="30/m/ip")}
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_ONLY = False
