@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 from django.utils.functional import LazyObject, empty
-
 from storages.backends.s3 import S3Storage
 
 
