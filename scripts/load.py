@@ -205,6 +205,7 @@ def main() -> None:
             cwd=ROOT, env=env,
         )  # fmt: skip
         wait_for(f"{base}/healthz", server)
+        busy = os.getloadavg()[0]  # other work on the machine when the clock starts
         seconds = max(10, round(args.minutes * 60))
         print(
             f"Load: 60 people on {args.web_processes} web processes at {base} for {seconds} s …", flush=True
@@ -255,8 +256,9 @@ def main() -> None:
             "to their drafts and look at their stories (2–5 s between steps). Sessions were made before the "
             "clock started; the login and upload rate limits were raised for the run.",
             "",
-            f"**The load generator (locust) and the server share the same {cores} cores here**, so these "
-            "figures are a floor for the server, not its capacity.",
+            f"**The load generator (locust) and the server share the same {cores} cores here** (the "
+            f"machine's load average was {busy:.1f} when the clock started), so these figures are a floor "
+            "for the server, not its capacity.",
             "",
             *table(rows),
             "",

@@ -23,9 +23,11 @@ from scheduling.models import Post, PostStatus
 from scheduling.services import post_create_for_story
 from stories.models import Format, ImageState, Status, StoryImage, private_storage
 from stories.tests import image_samples
+from stories.tests import video_samples as clips
 from stories.tests.factories import complete_story
 from stories.tests.test_views import image_fields, story_fields
 from stories.tests.video_samples import walk_to
+from stories.videos import StoryVideo, VideoState
 
 
 def _files_under(*folders: Path) -> list[Path]:
@@ -117,6 +119,7 @@ def test_web_and_worker_on_different_disks_share_only_the_store(
     public_site: Any,
     graph_emulator: Any,
     settings: Any,
+    tmp_path: Path,
     celery_worker_process: Any,
 ) -> None:
     # Too large to render in the request: the worker decodes it, from the store.
@@ -146,6 +149,24 @@ def test_web_and_worker_on_different_disks_share_only_the_store(
     shown = client.get(f"/stories/{story.pk}/images/{image.pk}/rendition/")
     with Image.open(io.BytesIO(b"".join(shown.streaming_content))) as rendition:
         assert rendition.height > rendition.width  # upright: orientation 6 makes it a portrait
+
+    # A reel in several pieces (each stored on its own, then joined into the original in the
+    # store), converted by the worker from the store.
+    reel = complete_story(author=author.contributor, format=Format.REEL, images=0)
+    sent = clips.upload(client, reel, clips.android_portrait_mp4(tmp_path, seconds=3), piece=4096)
+    assert sent.status_code == 200, sent.content
+    video = wait_until(
+        lambda: StoryVideo.objects.filter(
+            story=reel, state__in=(VideoState.READY, VideoState.REFUSED)
+        ).first(),
+        timeout=60,
+    )
+    assert video.state == VideoState.READY, (video.problem, celery_worker_process.log())
+    assert video.original.name in _keys(s3_store, s3_store.private_bucket)
+    assert not [key for key in _keys(s3_store, s3_store.private_bucket) if ".pieces/" in key]
+    assert video.rendition.name in _keys(s3_store, s3_store.media_bucket)
+    played = client.get(f"/stories/{reel.pk}/video/rendition/")
+    assert b"".join(played.streaming_content)[4:8] == b"ftyp"
 
     StoryImage.objects.filter(pk=image.pk).update(
         alt_text="The beam pipe, open.", no_identifiable_person=True
