@@ -340,7 +340,9 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # other than Amazon's; credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
 MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="")
 PRIVATE_MEDIA_BUCKET = env.str("PRIVATE_MEDIA_BUCKET", default="")
-if bool(MEDIA_BUCKET) != bool(PRIVATE_MEDIA_BUCKET) or (MEDIA_BUCKET and MEDIA_BUCKET == PRIVATE_MEDIA_BUCKET):
+if bool(MEDIA_BUCKET) != bool(PRIVATE_MEDIA_BUCKET) or (
+    MEDIA_BUCKET and MEDIA_BUCKET == PRIVATE_MEDIA_BUCKET
+):
     raise ImproperlyConfigured("Set MEDIA_BUCKET and PRIVATE_MEDIA_BUCKET together, to two different buckets")
 
 
