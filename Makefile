@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APPS := contributors stories instagram scheduling analytics cmsatdesy_cms
 
-.PHONY: run test lint bench soak install install-dev messages setup format
+.PHONY: run test lint bench load soak install install-dev messages setup format
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ format: install-dev
 
 bench: install-dev messages
 	$(BIN)/python scripts/bench.py
+
+# Locust against several gunicorn processes on PostgreSQL (DATABASE_URL names the server; the test
+# uses a database of its own beside it). LOAD_ARGS="--minutes 5 --web-processes 6" to change it.
+load: install-dev messages
+	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 # The kill tests (a worker SIGKILLed while Meta holds its reply to container creation, and to
 # media_publish) ten times each, then the tally: duplicates and lost posts. Needs PostgreSQL and

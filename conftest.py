@@ -273,3 +273,55 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
         import shutil
 
         shutil.rmtree(broker_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def _s3_server() -> Iterator[str]:
+    """moto's S3 in server mode (real HTTP) on a free port, for the whole test process."""
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_store(_s3_server: str, settings: Any, monkeypatch: Any) -> Iterator[Any]:
+    """Media on an S3-compatible store (two fresh buckets) instead of local folders, for this
+    process and for workers started after this fixture (they read the environment). Yields a boto3
+    client of the store and the two buckets' names."""
+    import uuid
+    from types import SimpleNamespace
+
+    import boto3
+
+    from cmsatdesy_cms.settings import s3_storage
+
+    suffix = uuid.uuid4().hex[:12]
+    env = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_S3_ENDPOINT_URL": _s3_server,
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "MEDIA_BUCKET": f"media-{suffix}",
+        "PRIVATE_MEDIA_BUCKET": f"private-{suffix}",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    client = boto3.client("s3", endpoint_url=_s3_server, region_name="us-east-1")
+    for bucket in (env["MEDIA_BUCKET"], env["PRIVATE_MEDIA_BUCKET"]):
+        client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage("storages.backends.s3.S3Storage", env["MEDIA_BUCKET"]),
+        "private": s3_storage("stories.storage.PrivateS3Storage", env["PRIVATE_MEDIA_BUCKET"]),
+    }
+    yield SimpleNamespace(
+        client=client, media_bucket=env["MEDIA_BUCKET"], private_bucket=env["PRIVATE_MEDIA_BUCKET"]
+    )

@@ -12,6 +12,7 @@ import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import environ
 from cryptography.fernet import Fernet
@@ -277,8 +278,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[cmsatdesy] "
-# django-axes throttles failed logins; allauth's own limit would fight it.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+# django-axes throttles failed logins; allauth's own limit would fight it. Its limit on logins from
+# one address (counted in the cache, so shared by all web machines) is raised by `make load` only.
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "login": env.str("LOGIN_RATE_LIMIT", default="30/m/ip")}
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_ONLY = False
@@ -332,8 +334,47 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Several machines keep media in an S3-compatible store instead of local folders: renditions in
+# MEDIA_BUCKET, originals in PRIVATE_MEDIA_BUCKET (a bucket of its own). Both private: files are
+# served by views that check permissions, or signed for an hour. AWS_S3_ENDPOINT_URL names a store
+# other than Amazon's; credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="")
+PRIVATE_MEDIA_BUCKET = env.str("PRIVATE_MEDIA_BUCKET", default="")
+if bool(MEDIA_BUCKET) != bool(PRIVATE_MEDIA_BUCKET) or (
+    MEDIA_BUCKET and MEDIA_BUCKET == PRIVATE_MEDIA_BUCKET
+):
+    raise ImproperlyConfigured("Set MEDIA_BUCKET and PRIVATE_MEDIA_BUCKET together, to two different buckets")
+
+
+def s3_storage(backend: str, bucket: str) -> dict[str, Any]:
+    """One STORAGES entry on the S3-compatible store: private objects, signed addresses, no overwrite."""
+    return {
+        "BACKEND": backend,
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 3600,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_storage("storages.backends.s3.S3Storage", MEDIA_BUCKET)
+        if MEDIA_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "private": (
+        s3_storage("stories.storage.PrivateS3Storage", PRIVATE_MEDIA_BUCKET)
+        if PRIVATE_MEDIA_BUCKET
+        else {"BACKEND": "stories.storage.PrivateFileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

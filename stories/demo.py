@@ -296,7 +296,7 @@ def _stored_photo(name: str) -> dict[str, Any]:
         rendition = make_rendition(source, box)
         default_storage.save(rendition_name, ContentFile(rendition.content))
     if rendition is None:
-        with Image.open(default_storage.path(rendition_name)) as stored:
+        with default_storage.open(rendition_name, "rb") as handle, Image.open(handle) as stored:
             rendition_size = stored.size
     else:
         rendition_size = (rendition.width, rendition.height)

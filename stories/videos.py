@@ -6,7 +6,6 @@ end); the probing and transcoding are in `stories.video`, the changes in `storie
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -115,7 +114,3 @@ class StoryVideo(models.Model):
     def duration(self) -> float:
         found = self.rendition_probe or self.probe
         return float(found.get("duration") or 0)
-
-    @property
-    def original_path(self) -> Path:
-        return Path(self.original.path)

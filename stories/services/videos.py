@@ -74,6 +74,8 @@ def _queue_transcode(video: StoryVideo) -> None:
 
 
 def _delete_files(video: StoryVideo) -> None:
+    if video.original and video.state == VideoState.UPLOADING:
+        _delete_pieces(video)
     for field in (video.original, video.rendition, video.cover_photo):
         if field:
             field.storage.delete(field.name)
@@ -114,10 +116,7 @@ def video_upload_piece(
             raise UploadOutOfStep(
                 _("The upload goes on from where the server stopped."), received=video.received_bytes
             )
-        with open(video.original_path, "r+b") as handle:
-            handle.seek(offset)
-            handle.write(data)
-            handle.truncate()
+        _store_piece(video, offset, data)
         video.received_bytes = offset + len(data)
         video.save(update_fields=["received_bytes", "updated_at"])
         if video.received_bytes == total:
@@ -138,18 +137,63 @@ def _start_upload(story: Story, video: StoryVideo | None, *, total: int, name: s
     video.upload_size = total
     video.received_bytes = 0
     video.state = VideoState.UPLOADING
-    video.original.name = private_name = video_original_upload_to(video, name)
-    path = Path(video.original.storage.path(private_name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
+    video.original.name = video_original_upload_to(video, name)
     video.save()
     return video
 
 
-def _check_upload(story: Story, user: Any, video: StoryVideo) -> None:
-    """The whole file is here: probe it and refuse, hold or queue it."""
+# The pieces of an upload are kept as files of their own beside the original's name (a store such
+# as S3 cannot write into the middle of a file), named by their offset, and joined at the end.
+def _pieces_folder(video: StoryVideo) -> str:
+    return f"{video.original.name}.pieces"
+
+
+def _store_piece(video: StoryVideo, offset: int, data: bytes) -> None:
+    storage, name = video.original.storage, f"{_pieces_folder(video)}/{offset:012d}"
+    storage.delete(name)  # a piece sent again after a dropped answer
+    storage.save(name, ContentFile(data))
+
+
+def _pieces(video: StoryVideo) -> list[str]:
+    storage, folder = video.original.storage, _pieces_folder(video)
     try:
-        found = media.probe(video.original_path)
+        _folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return [f"{folder}/{name}" for name in sorted(files) if name.isdigit()]
+
+
+def _delete_pieces(video: StoryVideo) -> None:
+    for name in _pieces(video):
+        video.original.storage.delete(name)
+
+
+def _join_pieces(video: StoryVideo, target: Path) -> None:
+    """The received pieces, in order, into one local file; the upload's bytes and nothing else."""
+    storage, written = video.original.storage, 0
+    with target.open("wb") as joined:
+        for name in _pieces(video):
+            if int(name.rsplit("/", 1)[1]) != written:
+                break  # a piece left from an earlier try past what was received
+            with storage.open(name, "rb") as piece:
+                shutil.copyfileobj(piece, joined, 1024 * 1024)
+            written = joined.tell()
+        joined.truncate(video.received_bytes)
+
+
+def _check_upload(story: Story, user: Any, video: StoryVideo) -> None:
+    """The whole file is here: join its pieces, keep it as the original, probe it and refuse, hold
+    or queue it."""
+    workdir = Path(tempfile.mkdtemp(prefix="video-upload-"))
+    try:
+        joined = workdir / "original"
+        _join_pieces(video, joined)
+        storage, name = video.original.storage, video.original.name
+        storage.delete(name)
+        with joined.open("rb") as handle:
+            video.original.name = storage.save(name, File(handle))
+        _delete_pieces(video)
+        found = media.probe(joined)
         too_long = media.check(found, is_story=story.format == Format.STORY)
     except media.VideoRefused as refused:
         video.original.storage.delete(video.original.name)
@@ -157,6 +201,8 @@ def _check_upload(story: Story, user: Any, video: StoryVideo) -> None:
         video.state, video.problem = VideoState.REFUSED, refused.message
         video.save()
         return
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     video.probe = found.as_dict()
     if too_long:
         video.state = VideoState.TOO_LONG
@@ -197,6 +243,8 @@ def video_remove(*, story: Story, user: Any) -> None:
         if video is None:
             raise StoryError(_("This story has no video."))
         files = [(f.storage, f.name) for f in (video.original, video.rendition, video.cover_photo) if f]
+        if video.original and video.state == VideoState.UPLOADING:
+            files += [(video.original.storage, name) for name in _pieces(video)]
         video.delete()
         record(current, user, EventKind.VIDEO_REMOVED)
         after_commit(_delete_stored, files)
@@ -307,8 +355,11 @@ def video_transcode(*, video_id: int) -> str:
         target = workdir / "rendition.mp4"
         try:
             soft, _hard = media.time_limit_for(min(found.duration, video.keep_seconds or found.duration))
+            source = workdir / "original"
+            with video.original.open("rb") as stored, source.open("wb") as local:
+                shutil.copyfileobj(stored, local, 1024 * 1024)  # from the store: no shared disk
             media.transcode(
-                video.original_path, target, found,
+                source, target, found,
                 keep_seconds=video.keep_seconds, max_bytes=max_bytes, on_progress=on_progress, time_limit=soft,
             )  # fmt: skip
             made = media.probe(target)
