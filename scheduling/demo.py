@@ -1,6 +1,6 @@
 """Demo data for ``seed_demo``: posting slots, a year of the group's calendar, the posts of the
-approved demo stories (one scheduled in the next free slot), and a month of posts around today
-(published, failed, scheduled). Safe to run again: events are keyed by a demo UID, posts by their
+approved demo stories (one scheduled in the next free slot), and posts in the weeks around today
+(one failed, some scheduled; the analytics demo adds the published ones). Safe to run again: events are keyed by a demo UID, posts by their
 story, the month's stories by their title."""
 
 from __future__ import annotations
@@ -150,11 +150,9 @@ def _seed_posts(approved: list[Story], scale: int, log: Any) -> None:
     log(f"Demo posts: {len(posts) + len(bulk)}")
 
 
-# The month around today: title, days from today, hour (Europe/Berlin), state.
+# The weeks around today: title, days from today, hour (Europe/Berlin), state. The published
+# posts of these weeks come from the analytics demo's archive (with their insights).
 MONTH_POSTS: list[tuple[str, int, int, str]] = [
-    ("Test beam week: electrons on our tracker modules", -18, 18, PostStatus.PUBLISHED),
-    ("Meet the team: who keeps the muon chambers running", -11, 12, PostStatus.PUBLISHED),
-    ("Cosmic rays in the basement, caught with a cloud chamber", -4, 10, PostStatus.PUBLISHED),
     ("Summer students' first day at DESY", -2, 18, PostStatus.FAILED),
     ("Calibrating the calorimeter with a radioactive source", 3, 12, PostStatus.SCHEDULED),
     ("A day in the clean room: bonding silicon sensors", 9, 18, PostStatus.SCHEDULED),
@@ -172,7 +170,7 @@ def _seed_month(approved: list[Story], now: datetime, log: Any) -> int:
     photos = list(StoryImage.objects.filter(story=model).order_by("position").values())
     today = timezone.localtime(now, BERLIN).date()
     made = 0
-    for number, (title, days, hour, status) in enumerate(MONTH_POSTS):
+    for title, days, hour, status in MONTH_POSTS:
         if Story.objects.filter(title=title, author_id=model.author_id).exists():
             continue
         story = Story.objects.create(
@@ -195,13 +193,7 @@ def _seed_month(approved: list[Story], now: datetime, log: Any) -> int:
         post = post_create_for_story(story=story)
         when = _at(today + timedelta(days=days), hour)
         fields: dict[str, Any] = {"status": status, "scheduled_at": when, "status_changed_at": min(when, now)}
-        if status == PostStatus.PUBLISHED:
-            fields |= {
-                "published_at": when,
-                "media_id": f"1790{number:04d}",
-                "permalink": f"https://www.instagram.com/p/cmsatdesy-demo-{number}/",
-            }
-        elif status == PostStatus.FAILED:
+        if status == PostStatus.FAILED:
             fields["reason"] = "It has no photo ready for Instagram."
         Post.objects.filter(pk=post.pk).update(**fields)
         PostTransition.objects.create(

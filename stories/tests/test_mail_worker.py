@@ -87,6 +87,7 @@ def smtp_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Smt
     server = SmtpServer(_free_port(), tmp_path / "maildir")
     monkeypatch.setenv("EMAIL_URL", f"smtp://127.0.0.1:{server.port}")
     monkeypatch.setenv("EMAIL_RETRY_DELAYS", "1,2")
+    monkeypatch.setenv("EMAIL_TIMEOUT", "5")  # a server still starting up holds a send that long at most
     yield server
     server.stop()
 
