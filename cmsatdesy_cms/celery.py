@@ -19,10 +19,6 @@ app.conf.beat_schedule = {
         "task": "scheduling.tasks.publish_due_posts",
         "schedule": crontab(minute="*/1"),
     },
-    "resend-waiting-notices": {
-        "task": "stories.tasks.resend_waiting_notices",
-        "schedule": crontab(minute="*/5"),
-    },
     "requeue-waiting-emails": {
         "task": "contributors.tasks.requeue_waiting_emails",
         "schedule": crontab(minute="*/10"),

@@ -1,4 +1,5 @@
-"""What /healthz checks: the database, the broker, a worker's and beat's signs of life.
+"""What /healthz checks: the database, the broker, the signs of life of the workers (publishing
+and mail; video conversions) and of beat.
 
 Every check runs in a thread of its own and is given up after ``HEALTH_CHECK_TIMEOUT``
 seconds, so an unreachable server (a firewall that drops packets, a hung proxy) makes the
@@ -18,11 +19,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from stories.video import ffmpeg_available
+
 from .celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
-OK, DOWN, STARTING, UNKNOWN = "ok", "down", "starting", "unknown"
+OK, DOWN, STARTING, UNKNOWN, OFF = "ok", "down", "starting", "unknown", "off"
 # When this web process started: the grace for the first heartbeats counts from here.
 STARTED_AT = timezone.now()
 # Threads of checks that timed out may still hang until their own socket timeouts end them; a
@@ -85,10 +88,12 @@ def health() -> dict[str, str]:
         database_ok, latest = database_future.result()
     now = timezone.now()
     parts = {"database": OK if database_ok else DOWN, "broker": OK if broker_ok else DOWN}
-    for process in ("worker", "beat"):
+    for process in ("worker", "video", "beat"):
         parts[process] = _liveness(latest.get(process), now) if isinstance(latest, dict) else UNKNOWN
+    if not ffmpeg_available():
+        parts["video"] = OFF  # video is switched off: no conversions to wait for
     return parts
 
 
 def is_healthy(parts: dict[str, str]) -> bool:
-    return all(state in (OK, STARTING) for state in parts.values())
+    return all(state in (OK, STARTING, OFF) for state in parts.values())

@@ -33,16 +33,18 @@ def record(process: str, hostname: str) -> None:
 
 
 class _WorkerHeartbeat(threading.Thread):
-    def __init__(self, hostname: str) -> None:
+    def __init__(self, hostname: str, processes: list[str]) -> None:
         super().__init__(name="cmsatdesy-heartbeat", daemon=True)
         self.hostname = hostname
+        self.processes = processes
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.is_set():
             try:
                 close_old_connections()
-                record("worker", self.hostname)
+                for process in self.processes:
+                    record(process, self.hostname)
             except Exception:  # noqa: BLE001 - the next beat tries again; /healthz tells if none lands
                 logger.warning("The worker could not record its heartbeat", exc_info=True)
             finally:
@@ -53,11 +55,27 @@ class _WorkerHeartbeat(threading.Thread):
 _thread: _WorkerHeartbeat | None = None
 
 
+def processes_of(consumer: Any) -> list[str]:
+    """What this worker stands for: "worker" when it consumes the default queue (publishing,
+    mail), "video" when it consumes the video queue (conversions), both when it takes both."""
+    app = getattr(consumer, "app", None)
+    queues = getattr(getattr(app, "amqp", None), "queues", None)
+    consumed = set((getattr(queues, "consume_from", None) or queues or {}).keys())
+    if not consumed:
+        return ["worker"]
+    processes = []
+    if settings.CELERY_TASK_DEFAULT_QUEUE in consumed:
+        processes.append("worker")
+    if settings.VIDEO_QUEUE in consumed:
+        processes.append("video")
+    return processes or ["worker"]
+
+
 @signals.worker_ready.connect
 def start_worker_heartbeat(sender: Any = None, **kwargs: Any) -> None:
     global _thread
     hostname = getattr(sender, "hostname", None) or socket.gethostname()
-    _thread = _WorkerHeartbeat(hostname)
+    _thread = _WorkerHeartbeat(hostname, processes_of(sender))
     _thread.start()
 
 

@@ -12,6 +12,8 @@ class Heartbeat(models.Model):
 
     class Process(models.TextChoices):
         WORKER = "worker", _("worker")
+        # A worker that consumes the video queue (conversions), often a process of its own.
+        VIDEO = "video", _("video worker")
         BEAT = "beat", _("scheduler")
 
     process = models.CharField(_("process"), max_length=10, choices=Process.choices)

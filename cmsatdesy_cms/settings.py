@@ -388,16 +388,6 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rs
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 # Contact data of people shown in photos is erased this many days after publication.
 PEOPLE_CONTACT_RETENTION_DAYS = env.int("PEOPLE_CONTACT_RETENTION_DAYS", default=365)
-# E-mail notices that could not be sent are tried again after 30 s, 60 s, 120 s … (seconds,
-# doubling, capped), and given up after NOTICE_MAX_ATTEMPTS. A retry is a countdown message:
-# the cap stays far below the Redis visibility timeout, or the message would be delivered twice.
-NOTICE_RETRY_BASE_DELAY = env.int("NOTICE_RETRY_BASE_DELAY", default=30)
-NOTICE_RETRY_MAX_DELAY = env.int("NOTICE_RETRY_MAX_DELAY", default=600)
-NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=20)
-if not 0 < NOTICE_RETRY_BASE_DELAY <= NOTICE_RETRY_MAX_DELAY <= 600 or NOTICE_MAX_ATTEMPTS < 1:
-    raise ImproperlyConfigured(
-        "Need 0 < NOTICE_RETRY_BASE_DELAY <= NOTICE_RETRY_MAX_DELAY <= 600 and NOTICE_MAX_ATTEMPTS >= 1"
-    )
 # "Next free slot" keeps at least this many hours between two posts.
 POST_MIN_SPACING_HOURS = env.int("POST_MIN_SPACING_HOURS", default=20)
 # Publishing (scheduling.publishing): a worker holds a post for this long per step; a post whose

@@ -50,7 +50,9 @@ def queue_email(*, message: EmailMessage, purpose: str) -> list[OutgoingEmail]:
     from .tasks import send_queued_email  # tasks import this module
 
     for row in rows:
-        transaction.on_commit(partial(send_queued_email.delay, row.pk))
+        # robust: a broker that is down must not turn the committed change into an error page;
+        # the sweep (`requeue_waiting_emails`) queues the e-mail again.
+        transaction.on_commit(partial(send_queued_email.delay, row.pk), robust=True)
     return rows
 
 

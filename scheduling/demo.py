@@ -1,6 +1,7 @@
-"""Demo data for ``seed_demo``: posting slots, a year of the group's calendar, and the posts of
-the approved demo stories (one scheduled in the next free slot). Safe to run again: events are
-keyed by a demo UID, posts by their story."""
+"""Demo data for ``seed_demo``: posting slots, a year of the group's calendar, the posts of the
+approved demo stories (one scheduled in the next free slot), and posts in the weeks around today
+(one failed, some scheduled; the analytics demo adds the published ones). Safe to run again: events are keyed by a demo UID, posts by their
+story, the month's stories by their title."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from contributors.models import Contributor, Publication
 from stories.models import Status as StoryStatus
-from stories.models import Story
+from stories.models import Story, StoryImage
 
 from .models import BERLIN, CalendarEvent, EventKind, Post, PostingSlot, PostStatus, PostTransition, Weekday
 from .services import next_free_slot, post_create_for_story
@@ -149,6 +150,69 @@ def _seed_posts(approved: list[Story], scale: int, log: Any) -> None:
     log(f"Demo posts: {len(posts) + len(bulk)}")
 
 
+# The weeks around today: title, days from today, hour (Europe/Berlin), state. The published
+# posts of these weeks come from the analytics demo's archive (with their insights).
+MONTH_POSTS: list[tuple[str, int, int, str]] = [
+    ("Summer students' first day at DESY", -2, 18, PostStatus.FAILED),
+    ("Calibrating the calorimeter with a radioactive source", 3, 12, PostStatus.SCHEDULED),
+    ("A day in the clean room: bonding silicon sensors", 9, 18, PostStatus.SCHEDULED),
+    ("Girls' Day at CMS: building a spark chamber", 16, 10, PostStatus.SCHEDULED),
+]
+
+
+def _seed_month(approved: list[Story], now: datetime, log: Any) -> int:
+    """A handful of posts spread over the weeks around today, so the calendar looks lived in.
+
+    Each gets a story of its own, a copy of the first approved demo story (its photos shared)."""
+    model = next((story for story in approved if story.images.exists()), None)
+    if model is None:
+        return 0
+    photos = list(StoryImage.objects.filter(story=model).order_by("position").values())
+    today = timezone.localtime(now, BERLIN).date()
+    made = 0
+    for title, days, hour, status in MONTH_POSTS:
+        if Story.objects.filter(title=title, author_id=model.author_id).exists():
+            continue
+        story = Story.objects.create(
+            author_id=model.author_id,
+            title=title,
+            objective=model.objective,
+            format=model.format,
+            caption=f"{title}. #CMS #DESY #physics",
+            status=StoryStatus.APPROVED,
+            reviewer_id=model.reviewer_id,
+            submitted_at=model.submitted_at,
+            approved_at=model.approved_at,
+        )
+        StoryImage.objects.bulk_create(
+            StoryImage(
+                story=story, **{k: v for k, v in photo.items() if k not in ("id", "story_id", "created_at")}
+            )
+            for photo in photos
+        )
+        post = post_create_for_story(story=story)
+        when = _at(today + timedelta(days=days), hour)
+        fields: dict[str, Any] = {"status": status, "scheduled_at": when, "status_changed_at": min(when, now)}
+        if status == PostStatus.FAILED:
+            fields["reason"] = "It has no photo ready for Instagram."
+        Post.objects.filter(pk=post.pk).update(**fields)
+        PostTransition.objects.create(
+            post=post,
+            actor=model.reviewer,
+            action="schedule",
+            from_status=PostStatus.UNSCHEDULED,
+            to_status=PostStatus.SCHEDULED,
+            to_time=when,
+        )
+        if status != PostStatus.SCHEDULED:
+            PostTransition.objects.create(
+                post=post, action="publish", from_status=PostStatus.SCHEDULED, to_status=status, to_time=when
+            )
+        made += 1
+    log(f"Demo month: {made} posts created, {len(MONTH_POSTS) - made} already there")
+    return made
+
+
 def seed(*, scale: int = 1, log: Any = print, context: dict[str, Any] | None = None) -> dict[str, Any]:
     context = context or {}
     for weekday, at in SLOTS:
@@ -156,7 +220,9 @@ def seed(*, scale: int = 1, log: Any = print, context: dict[str, Any] | None = N
     people = [user.contributor for user in context.get("users", {}).values()]
     count = _seed_events(timezone.localdate(), people)
     log(f"Demo calendar: {count} events, {len(SLOTS)} posting slots")
-    _seed_posts(list(context.get("approved_stories", [])), scale, log)
+    approved = list(context.get("approved_stories", []))
+    _seed_month(approved, timezone.now(), log)  # first: the next free slot below leaves their times alone
+    _seed_posts(approved, scale, log)
     return {}
 
 

@@ -19,7 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contributors.models import Contributor, Publication
-from stories.models import Story
+from stories.models import Format, Story
+
+# Where converted videos are stored (stories.videos.video_rendition_upload_to).
+VIDEO_RENDITION_PREFIX = "videos/"
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -285,13 +288,31 @@ class Post(models.Model):
                 return str(image.rendition.url)
         return ""
 
+    @property
+    def is_video(self) -> bool:
+        """A reel or video story: it sends its converted video (stories.videos), not photos."""
+        return self.format in (Format.REEL, Format.STORY) and any(
+            str(name).startswith(VIDEO_RENDITION_PREFIX) for name in self.renditions[:1]
+        )
+
+    def wants_video(self) -> bool:
+        """A reel, or a story made of a video: what it lacks is a video, not a photo."""
+        if self.is_video or self.format == Format.REEL:
+            return True
+        from stories.models import StoryVideo
+
+        return self.format == Format.STORY and StoryVideo.objects.filter(story_id=self.story_id).exists()
+
     def missing(self) -> list[str]:
         """What still stands between this post and publishing, in the reader's language."""
         problems = []
         if self.status == PostStatus.UNSCHEDULED:
             problems.append(str(_("It has no time yet.")))
         if not self.renditions:
-            problems.append(str(_("It has no photo ready for Instagram.")))
+            if self.wants_video():
+                problems.append(str(_("It has no video ready for Instagram.")))
+            else:
+                problems.append(str(_("It has no photo ready for Instagram.")))
         return problems
 
 

@@ -55,9 +55,6 @@ DOWNLOAD_FAILED_SUBCODE = 2207052
 MATCH_SLACK = timedelta(minutes=5)
 
 
-# Where converted videos are stored (stories.videos.video_rendition_upload_to).
-VIDEO_RENDITION_PREFIX = "videos/"
-
 # Set while the Instagram token is refused: every post waits instead of failing one after another.
 PAUSED_KEY = "scheduling:publishing-paused"
 TOLD_KEY = "scheduling:publishing-paused-told"  # one notice a day, until a post goes out again
@@ -281,6 +278,8 @@ def _create_containers(post: Post, token: str, client: GraphClient) -> float | N
         return _create_video_container(post, token, client)
     urls = [_public_url(post, name) for name in post.renditions]
     if not urls:
+        if post.wants_video():
+            return _settle(post, token, PostStatus.FAILED, reason=_("It has no video ready for Instagram."))
         return _settle(post, token, PostStatus.FAILED, reason=_("It has no photo ready for Instagram."))
     alt_texts = list(post.alt_texts) + [""] * len(urls)
     collaborators = [handle.lstrip("@") for handle in post.collaborators][:3] or None
@@ -329,9 +328,15 @@ def _containers_used(post: Post) -> int:
 
 def _new_container(post: Post, token: str, what: str) -> float | None:
     if _containers_used(post) >= settings.PUBLISH_MAX_CONTAINERS:
-        return _settle(post, token, PostStatus.FAILED,
-                       reason=_("Instagram could not process the media (%(status)s). Check the photos and publish again.")
-                       % {"status": what})  # fmt: skip
+        if _is_video(post):
+            reason = _(
+                "Instagram could not process the video (%(status)s). Check the video and publish again."
+            )
+        else:
+            reason = _(
+                "Instagram could not process the media (%(status)s). Check the photos and publish again."
+            )
+        return _settle(post, token, PostStatus.FAILED, reason=reason % {"status": what})
     _save(post, token, container_id="", child_container_ids=[], publish_tried_for="")
     return 0
 
@@ -368,9 +373,7 @@ def _find_published_media(post: Post, token: str, client: GraphClient) -> float 
 
 
 def _is_video(post: Post) -> bool:
-    return post.format in (Format.REEL, Format.STORY) and any(
-        str(name).startswith(VIDEO_RENDITION_PREFIX) for name in post.renditions[:1]
-    )
+    return post.is_video
 
 
 def _create_video_container(post: Post, token: str, client: GraphClient) -> float | None:

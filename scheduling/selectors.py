@@ -44,6 +44,9 @@ LIVE_STORY_STATUSES = [
 
 
 def thumbnail_url(post: Post) -> str:
+    """The first photo, or a video post's cover (its chosen photo or frame)."""
+    if post.is_video:
+        return reverse("stories:video_cover", kwargs={"pk": post.story_id})
     for image in post.story.ordered_images():
         if image.rendition:
             return reverse("stories:image_rendition", kwargs={"pk": post.story_id, "image_id": image.pk})

@@ -110,6 +110,7 @@ def _render_post(request: HttpRequest, post: Post, form: PostActionForm, status:
         "scheduling/post.html",
         {
             "post": post,
+            "thumbnail": selectors.thumbnail_url(post),
             "form": form,
             "actions": actions_for(request.user, post.status),
             "next_free": services.next_free_slot(post=post),

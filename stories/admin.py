@@ -7,6 +7,7 @@ import csv
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import F, QuerySet
@@ -372,11 +373,19 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
-    """E-mail notices, to see what was sent and what waits; the worker writes them."""
+    """Who was told what, and whether the e-mail went: the worker sends it (contributors.mail)."""
 
-    list_display = ("kind", "story", "recipient", "state", "attempts", "created_at", "sent_at")
-    list_filter = ("state", "kind")
-    list_select_related = ("story", "recipient")
+    list_display = (
+        "kind",
+        "story",
+        "recipient",
+        "email_state",
+        "email_attempts",
+        "created_at",
+        "email_sent_at",
+    )
+    list_filter = ("kind",)
+    list_select_related = ("story", "recipient", "email")
     readonly_fields = (
         "story",
         "recipient",
@@ -384,14 +393,35 @@ class NoticeAdmin(admin.ModelAdmin):
         "comment",
         "kind",
         "quote",
-        "state",
-        "attempts",
-        "claimed_until",
-        "next_attempt_at",
-        "last_error",
-        "sent_at",
+        "email",
+        "email_state",
+        "email_attempts",
+        "email_sent_at",
+        "email_last_failure",
         "created_at",
     )
+
+    @admin.display(description=_("e-mail"))
+    def email_state(self, notice: Notice) -> str:
+        if notice.email is None:
+            return str(_("not sent"))
+        if notice.email.sent_at is not None:
+            return str(_("sent"))
+        if notice.email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            return str(_("given up"))
+        return str(_("waiting to be sent"))
+
+    @admin.display(description=_("attempts"))
+    def email_attempts(self, notice: Notice) -> int:
+        return notice.email.attempts if notice.email else 0
+
+    @admin.display(description=_("sent"))
+    def email_sent_at(self, notice: Notice) -> Any:
+        return notice.email.sent_at if notice.email else None
+
+    @admin.display(description=_("last failure"))
+    def email_last_failure(self, notice: Notice) -> str:
+        return notice.email.last_failure if notice.email else ""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,7 +1,8 @@
 """E-mails about stories: HTML and text, in the recipient's language, each with a link.
 
-The services write one `Notice` per recipient with the change; a worker makes the e-mail from
-it here, when it is sent (see `stories.services.notices`).
+The services write one `Notice` per recipient with the change and render its e-mail here, in
+the recipient's language, in the same transaction; `contributors.mail` stores and sends it
+(see `stories.services.notices`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -98,41 +99,64 @@ def language_of(user: Any) -> str:
     return getattr(contributor, "language", None) or settings.LANGUAGE_CODE
 
 
-def render_notice(notice: Notice) -> EmailMultiAlternatives | None:
-    """The e-mail of one notice, in its recipient's language; None if they can no longer get it."""
-    user = notice.recipient
-    if not user.email or not user.is_active:
-        return None
-    story = notice.story
-    subject, intro = MESSAGES[notice.kind]
-    values: dict[str, Any] = {
-        "title": story.title,
-        "actor": display_name(notice.actor) if notice.actor else "",
-        "number": 0,
-    }
-    anchor = ""
-    if notice.comment is not None:
-        anchor = f"#comment-{notice.comment.pk}"
-        if notice.comment.image_id is not None:
-            intro = PHOTO_COMMENT
-            values["number"] = notice.comment.image.position + 1 if notice.comment.image else 0
-    with translation.override(language_of(user)):
+def compose(
+    *,
+    kind: str,
+    language: str,
+    to: str,
+    recipient_name: str,
+    title: str,
+    actor_name: str,
+    quote: str,
+    link: str,
+    photo_number: int | None = None,
+) -> EmailMultiAlternatives:
+    """The e-mail of one notice from plain values, translated into `language`."""
+    subject, intro = MESSAGES[kind]
+    values: dict[str, Any] = {"title": title, "actor": actor_name, "number": photo_number or 0}
+    if photo_number is not None:
+        intro = PHOTO_COMMENT
+    with translation.override(language):
         context = {
-            "recipient_name": display_name(user),
-            "story": story,
+            "recipient_name": recipient_name,
+            "story": {"title": title},
             "intro": _(intro) % values,
-            "quote": notice.quote,
-            "link": (
-                f"{settings.PUBLIC_BASE_URL}{reverse('stories:mine')}#invitations"
-                if notice.kind in LINK_TO_MY_STORIES
-                else story_link(story, anchor)
-            ),
+            "quote": quote,
+            "link": link,
         }
         # A title typed with line breaks must not break the header (Django refuses to send).
         subject_text = " ".join((settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _(subject) % values).split())
         text = render_to_string("stories/email/notification.txt", context)
         html = render_to_string("stories/email/notification.html", context)
-    connection = get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or 30)
-    message = EmailMultiAlternatives(subject_text, text, to=[user.email], connection=connection)
+    message = EmailMultiAlternatives(subject_text, text, to=[to])
     message.attach_alternative(html, "text/html")
     return message
+
+
+def render_notice(notice: Notice) -> EmailMultiAlternatives | None:
+    """The e-mail of one notice, in its recipient's language; None if they cannot get it."""
+    user = notice.recipient
+    if not user.email or not user.is_active:
+        return None
+    story = notice.story
+    anchor = ""
+    photo_number = None
+    if notice.comment is not None:
+        anchor = f"#comment-{notice.comment.pk}"
+        if notice.comment.image is not None:
+            photo_number = notice.comment.image.position + 1
+    return compose(
+        kind=notice.kind,
+        language=language_of(user),
+        to=user.email,
+        recipient_name=display_name(user),
+        title=story.title,
+        actor_name=display_name(notice.actor) if notice.actor else "",
+        quote=notice.quote,
+        link=(
+            f"{settings.PUBLIC_BASE_URL}{reverse('stories:mine')}#invitations"
+            if notice.kind in LINK_TO_MY_STORIES
+            else story_link(story, anchor)
+        ),
+        photo_number=photo_number,
+    )

@@ -487,18 +487,12 @@ class EventKind(models.TextChoices):
     VIDEO_REMOVED = "video_removed", _("Video removed")
 
 
-class NoticeState(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Given up")
-
-
 class Notice(models.Model):
-    """One e-mail to one person about one story, written before it is sent.
+    """Who was told what about a story, and the e-mail that told them.
 
-    A worker claims the row, sends, and marks it sent; a retry, or a second copy of the task's
-    message, finds it sent and sends nothing. The e-mail is made in the recipient's language
-    when it is sent, from `kind` and `params`.
+    Written in the transaction of the change, with the e-mail rendered in the recipient's
+    language; the e-mail itself (`contributors.OutgoingEmail`) is sent by the worker once, retried
+    and swept by `contributors.mail`. The notice stays when the e-mail's bodies are emptied.
     """
 
     story = models.ForeignKey(
@@ -525,15 +519,14 @@ class Notice(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40)
     quote = models.TextField(_("quoted text"), blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=NoticeState.choices, default=NoticeState.PENDING, db_index=True
+    email = models.OneToOneField(
+        "contributors.OutgoingEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="story_notice",
+        verbose_name=_("e-mail"),
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # A worker holds the row until then; a crashed worker's claim runs out.
-    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

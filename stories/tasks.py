@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from celery import shared_task
 
 from . import services
@@ -21,19 +19,6 @@ def make_rendition(image_id: int) -> str:
 @shared_task(soft_time_limit=300, time_limit=360)
 def erase_expired_contacts() -> int:
     return services.erase_expired_contacts()
-
-
-@shared_task(bind=True, soft_time_limit=60, time_limit=90, max_retries=None)
-def send_notice(self: Any, notice_id: int) -> None:
-    """One e-mail to one person; the row says whether it went out, so a retry sends it once."""
-    retry_in = services.notice_send(notice_id=notice_id)
-    if retry_in is not None:
-        raise self.retry(countdown=retry_in)
-
-
-@shared_task(soft_time_limit=120, time_limit=180)
-def resend_waiting_notices() -> int:
-    return services.resend_waiting_notices()
 
 
 # On the video queue (CELERY_TASK_ROUTES); the time limits are given per clip when it is queued,

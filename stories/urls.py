@@ -26,6 +26,7 @@ urlpatterns = [
     path("stories/<int:pk>/video/upload/", video_views.video_upload, name="video_upload"),
     path("stories/<int:pk>/video/status/", video_views.video_status, name="video_status"),
     path("stories/<int:pk>/video/rendition/", video_views.video_rendition, name="video_rendition"),
+    path("stories/<int:pk>/video/cover/", video_views.video_cover, name="video_cover"),
     path("stories/<int:pk>/video/keep-first-minute/", video_views.video_keep_first_minute, name="video_trim"),
     path("stories/<int:pk>/video/settings/", video_views.video_settings, name="video_settings"),
     path("stories/<int:pk>/video/remove/", video_views.video_remove, name="video_remove"),

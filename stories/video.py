@@ -295,3 +295,18 @@ def transcode(
         )
     if target.stat().st_size > max_bytes:
         raise VideoRefused(_("The converted video is larger than Instagram takes. Upload a shorter clip."))
+
+
+def frame_jpeg(source: str, at_seconds: float, *, width: int = 540, timeout: float = 20) -> bytes:
+    """One frame of a video as a JPEG `width` pixels wide (the reel's cover when no photo is
+    chosen); empty when ffmpeg cannot make one (no picture there, a damaged file, too slow)."""
+    command = [
+        settings.FFMPEG_BINARY, "-hide_banner", "-nostdin", "-loglevel", "error",
+        "-ss", f"{max(at_seconds, 0.0):.3f}", "-i", source,
+        "-frames:v", "1", "-vf", f"scale={width}:-2", "-f", "image2", "-c:v", "mjpeg", "-q:v", "4", "pipe:1",
+    ]  # fmt: skip
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)  # noqa: S603
+    except (OSError, subprocess.TimeoutExpired):
+        return b""
+    return result.stdout if result.returncode == 0 else b""

@@ -21,8 +21,8 @@ from cmsatdesy_cms.tests.network import ROOT, Relay, WebProcess, closed_port
 from conftest import database_url_for_processes
 from contributors.testing import wait_until
 
-PARTS = {"database", "broker", "worker", "beat"}
-STATES = {"ok", "down", "starting", "unknown"}
+PARTS = {"database", "broker", "worker", "video", "beat"}
+STATES = {"ok", "down", "starting", "unknown", "off"}
 
 
 def healthz() -> tuple[int, dict[str, Any]]:
@@ -53,6 +53,7 @@ def no_grace(settings: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_healthz_is_healthy_when_every_part_answers(no_grace: None) -> None:
     beat_now("worker")
+    beat_now("video")
     beat_now("beat")
 
     status, body = healthz()
@@ -63,6 +64,7 @@ def test_healthz_is_healthy_when_every_part_answers(no_grace: None) -> None:
         "database": "ok",
         "broker": "ok",
         "worker": "ok",
+        "video": "ok",
         "beat": "ok",
         "down": [],
     }
@@ -71,6 +73,7 @@ def test_healthz_is_healthy_when_every_part_answers(no_grace: None) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_not_heard_from_within_the_interval_is_down(no_grace: None) -> None:
     beat_now("beat")
+    beat_now("video")
     beat_now("worker", ago=121)
 
     status, body = healthz()
@@ -84,6 +87,7 @@ def test_a_worker_not_heard_from_within_the_interval_is_down(no_grace: None) -> 
 @pytest.mark.django_db(transaction=True)
 def test_a_stopped_beat_is_reported_as_its_own_part(no_grace: None) -> None:
     beat_now("worker")
+    beat_now("video")
     beat_now("beat", ago=121)
 
     status, body = healthz()
@@ -108,7 +112,25 @@ def test_without_any_worker_healthz_is_503_once_the_start_up_grace_is_over(setti
         beat_now("beat")
         status, body = healthz()
     assert status == 503
-    assert body["worker"] == "down" and body["down"] == ["worker"]
+    assert body["worker"] == "down" and body["down"] == ["worker", "video"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_consuming_the_video_queue_is_named_unless_video_is_switched_off(
+    no_grace: None, settings: Any
+) -> None:
+    beat_now("worker")
+    beat_now("beat")
+    beat_now("video", ago=121)
+
+    status, body = healthz()
+    assert status == 503
+    assert (body["worker"], body["video"], body["down"]) == ("ok", "down", ["video"])
+
+    settings.FFMPEG_BINARY = "no-such-ffmpeg"  # video upload is off: no conversions to wait for
+    status, body = healthz()
+    assert (status, body["video"], body["down"]) == (200, "off", [])
+    assert_says_nothing_more(body)
 
 
 # --- The database and the broker out of reach, seen by a web process of its own --------------------
@@ -142,7 +164,12 @@ def test_a_database_nobody_listens_on_is_named_at_once(web: Any) -> None:
     status, body, seconds = server.get_json("/healthz")
 
     assert status == 503
-    assert (body["database"], body["worker"], body["beat"]) == ("down", "unknown", "unknown")
+    assert (body["database"], body["worker"], body["video"], body["beat"]) == (
+        "down",
+        "unknown",
+        "unknown",
+        "unknown",
+    )
     assert "database" in body["down"]
     assert seconds < 5
     assert_says_nothing_more(body)
@@ -216,7 +243,8 @@ def test_a_busy_worker_is_alive_and_a_stopped_one_is_named(celery_worker_process
     settings.HEALTH_HEARTBEAT_TIMEOUT = 2
     wait_until(lambda: Heartbeat.objects.filter(process="worker").exists(), timeout=20)
     beat_now("beat")
-    assert healthz()[1]["worker"] == "ok"
+    # The test worker takes the default queue and the video queue: it stands for both.
+    assert (healthz()[1]["worker"], healthz()[1]["video"]) == ("ok", "ok")
 
     # One long task on a solo worker: longer than the heartbeat timeout.
     app.send_task("tests.keep_the_worker_busy", kwargs={"seconds": 6})
@@ -238,7 +266,7 @@ def test_a_busy_worker_is_alive_and_a_stopped_one_is_named(celery_worker_process
         beat_now("beat")
         status, body = healthz()
     assert status == 503
-    assert body["worker"] == "down" and body["down"] == ["worker"]
+    assert body["worker"] == "down" and body["down"] == ["worker", "video"]
 
 
 @pytest.mark.worker
@@ -264,6 +292,7 @@ def test_beat_records_its_own_tick(tmp_path: Path, settings: Any) -> None:
         first = wait_until(lambda: Heartbeat.objects.filter(process="beat").first(), timeout=30)
         wait_until(lambda: Heartbeat.objects.filter(process="beat", seen_at__gt=first.seen_at), timeout=10)
         beat_now("worker")
+        beat_now("video")
         status, body = healthz()
         assert (status, body["beat"]) == (200, "ok"), log_path.read_text()
     finally:

@@ -23,7 +23,7 @@ from ..images import ImageRejected
 from .coauthors import co_author_accept, co_author_decline
 from .comments import comment_add
 from .editing import link_result, story_create, story_update
-from .notices import notice_send, notify, resend_waiting_notices
+from .notices import notify
 from .people import consent_withdraw, erase_expired_contacts, person_add, person_forget, person_remove
 from .photos import (
     approval_warnings,
@@ -84,14 +84,12 @@ __all__ = [
     "image_reorder",
     "image_update",
     "link_result",
-    "notice_send",
     "notify",
     "person_add",
     "photo_cut",
     "refit_photos",
     "person_forget",
     "person_remove",
-    "resend_waiting_notices",
     "story_approve",
     "story_create",
     "story_lift_hold",

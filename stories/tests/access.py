@@ -157,6 +157,27 @@ def _video_kwargs(state: str = "ready", fmt: str = "reel") -> Any:
     return make
 
 
+def _video_with_cover_photo() -> Any:
+    """A reel whose team chose a cover photo."""
+    video_story = _video_kwargs()
+
+    def make(people: dict[str, Any]) -> dict[str, int]:
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        from graph_emulator.testing import jpeg
+        from stories.models import StoryVideo
+
+        kwargs = video_story(people)
+        StoryVideo.objects.filter(story_id=kwargs["pk"]).update(
+            cover="photo",
+            cover_photo=default_storage.save("video-covers/cover.jpg", ContentFile(jpeg(540, 960))),
+        )
+        return kwargs
+
+    return make
+
+
 def _video(visit: Visit) -> Any:
     from stories.models import StoryVideo
 
@@ -182,6 +203,9 @@ VIDEO_ACCESS = [
         "stories:video_status", kwargs=_video_kwargs(), answer="application/json", expect=owner_and_team()
     ),
     Access("stories:video_rendition", kwargs=_video_kwargs(), answer="video/mp4", expect=owner_and_team()),
+    Access(
+        "stories:video_cover", kwargs=_video_with_cover_photo(), answer="image/jpeg", expect=owner_and_team()
+    ),
     Access(
         "stories:video_trim",
         kwargs=_video_kwargs("too_long", "story"),

@@ -9,10 +9,10 @@ import pytest
 
 @pytest.fixture
 def notices_sent_here() -> Iterator[None]:
-    """E-mail notice tasks run in the test's process when queued (no worker needed)."""
-    from stories.tasks import send_notice
+    """Queued e-mails are sent in the test's process when queued (no worker needed)."""
+    from contributors.tasks import send_queued_email
 
-    app = send_notice.app
+    app = send_queued_email.app
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
+from contributors.mail import send_queued_email
 from contributors.roles import OUTREACH_TEAM
 from contributors.tests.factories import outreach_user
 from stories import services
@@ -61,7 +62,7 @@ def test_the_invitation_mail_goes_through_the_notice_queue_in_the_recipients_lan
     )
     notice = Notice.objects.get(story=story, kind="co_author_invite")
     assert notice.recipient == colleague
-    services.notice_send(notice_id=notice.pk)
+    send_queued_email(email_id=notice.email_id)
     [message] = mail.outbox
     assert message.to == [colleague.email]
     assert "Einladung zur Mitautorschaft: Kalibrierung im Reinraum" in message.subject

@@ -13,8 +13,13 @@ from stories.panels import Panel, register_story_panel, story_panels, unregister
 
 
 def demo_stories() -> Any:
-    """The stories of this app's demo (the analytics demo adds an archive of published ones)."""
-    return Story.objects.exclude(title__startswith="Archive: ")
+    """The stories of this app's demo (the analytics demo adds an archive of published ones, the
+    scheduling demo the stories of the weeks around today)."""
+    from scheduling.demo import MONTH_POSTS
+
+    return Story.objects.exclude(title__startswith="Archive: ").exclude(
+        title__in=[t for t, *_ in MONTH_POSTS]
+    )
 
 
 @pytest.mark.django_db

@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 from django.core import mail
 
+from contributors.mail import MailServerUnavailable, requeue_waiting_emails, send_queued_email
+from contributors.models import OutgoingEmail
 from contributors.tests.factories import contributor_user, outreach_user
 from stories import services
-from stories.models import Notice, NoticeState, Status, Story
-from stories.services.notices import retry_delay
+from stories.models import Notice, Status, Story
 from stories.tests.factories import complete_story, story_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("notices_sent_here")]
@@ -116,12 +117,14 @@ def test_a_notice_is_sent_once_however_often_its_task_runs(django_capture_on_com
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.story_approve(story=story, user=reviewer)
-    notice = Notice.objects.get(story=story, kind="approve")
+    notice = Notice.objects.select_related("email").get(story=story, kind="approve")
+    assert notice.recipient == story.author.user
     for _ in range(3):  # a retry, a second copy of the message, the sweep
-        services.notice_send(notice_id=notice.pk)
+        send_queued_email(email_id=notice.email_id)
     assert [m.to[0] for m in mail.outbox] == [story.author.user.email]
-    notice.refresh_from_db()
-    assert notice.state == NoticeState.SENT and notice.sent_at is not None
+    email = OutgoingEmail.objects.get(pk=notice.email_id)
+    assert email.sent_at is not None and email.to == story.author.user.email
+    assert email.subject == f"[cmsatdesy] Approved: {story.title}"
 
 
 def test_a_mail_server_that_refuses_is_tried_again_later_and_the_approval_stands(
@@ -131,20 +134,15 @@ def test_a_mail_server_that_refuses_is_tried_again_later_and_the_approval_stands
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
     reviewer = outreach_user()
     story = story_in(Status.IN_REVIEW, reviewer=reviewer)
-    notice_ids: list[int] = []
     with django_capture_on_commit_callbacks(execute=False):
         services.story_approve(story=story, user=reviewer)
-    notice_ids = list(Notice.objects.filter(story=story, kind="approve").values_list("pk", flat=True))
-    assert services.notice_send(notice_id=notice_ids[0]) == settings.NOTICE_RETRY_BASE_DELAY
-    notice = Notice.objects.get(pk=notice_ids[0])
-    assert (notice.state, notice.attempts) == (NoticeState.PENDING, 1)
-    assert notice.last_error
+    notice = Notice.objects.get(story=story, kind="approve")
+    with pytest.raises(MailServerUnavailable):  # the task retries after EMAIL_RETRY_DELAYS
+        send_queued_email(email_id=notice.email_id)
+    email = OutgoingEmail.objects.get(pk=notice.email_id)
+    assert (email.sent_at, email.attempts, email.claimed_until) == (None, 1, None)
+    assert email.last_failure
     assert Story.objects.get(pk=story.pk).status == Status.APPROVED
-
-
-def test_retry_delays_double_and_stay_under_ten_minutes(settings: Any) -> None:
-    settings.NOTICE_RETRY_BASE_DELAY, settings.NOTICE_RETRY_MAX_DELAY = 30, 600
-    assert [retry_delay(attempts) for attempts in range(1, 9)] == [30, 60, 120, 240, 480, 600, 600, 600]
 
 
 def test_the_sweep_sends_a_notice_whose_message_was_lost(django_capture_on_commit_callbacks: Any) -> None:
@@ -158,10 +156,13 @@ def test_the_sweep_sends_a_notice_whose_message_was_lost(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=False):  # the broker lost the message
         services.story_approve(story=story, user=reviewer)
     assert mail.outbox == []
-    assert services.resend_waiting_notices() == 0  # too fresh: a worker may be on it
-    Notice.objects.filter(story=story, kind="approve").update(
-        created_at=timezone.now() - timedelta(minutes=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_waiting_emails() == 0  # too fresh: a worker may be on it
+    OutgoingEmail.objects.filter(story_notice__story=story, story_notice__kind="approve").update(
+        created_at=timezone.now() - timedelta(minutes=15)
     )
-    assert services.resend_waiting_notices() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_waiting_emails() == 1
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["[cmsatdesy] Approved"]
-    assert services.resend_waiting_notices() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_waiting_emails() == 0

@@ -20,9 +20,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from contributors.models import OutgoingEmail
 from contributors.testing import wait_until
 from contributors.tests.factories import outreach_user
-from stories.models import Comment, Notice, NoticeState, Status, Story
+from stories.models import Comment, Status, Story
 from stories.tests.factories import story_in
 
 
@@ -85,8 +86,8 @@ def smtp_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Smt
     """Not started yet. The worker (started after this fixture) sends to it and retries fast."""
     server = SmtpServer(_free_port(), tmp_path / "maildir")
     monkeypatch.setenv("EMAIL_URL", f"smtp://127.0.0.1:{server.port}")
-    monkeypatch.setenv("NOTICE_RETRY_BASE_DELAY", "1")
-    monkeypatch.setenv("NOTICE_RETRY_MAX_DELAY", "2")
+    monkeypatch.setenv("EMAIL_RETRY_DELAYS", "1,2")
+    monkeypatch.setenv("EMAIL_TIMEOUT", "5")  # a server still starting up holds a send that long at most
     yield server
     server.stop()
 
@@ -126,7 +127,8 @@ def test_with_the_mail_server_down_actions_answer_and_the_mail_arrives_once_it_i
     assert Story.objects.get(pk=rejected.pk).status == Status.REJECTED
     assert Comment.objects.filter(story=commented, body="Lovely photo.").exists()
     # The worker tried, and failed, while the server was down.
-    wait_until(lambda: Notice.objects.filter(attempts__gte=1, state=NoticeState.PENDING).count() >= 4)
+    waiting = OutgoingEmail.objects.filter(story_notice__isnull=False, sent_at__isnull=True)
+    wait_until(lambda: waiting.filter(attempts__gte=1).count() >= 4)
     assert smtp_server.messages() == []
 
     smtp_server.start()
@@ -137,7 +139,7 @@ def test_with_the_mail_server_down_actions_answer_and_the_mail_arrives_once_it_i
         (commented.author.user.email, "[cmsatdesy] New comment: Story D"),
     ]
     wait_until(lambda: all(item in smtp_server.messages() for item in expected), timeout=60)
-    wait_until(lambda: not Notice.objects.filter(state=NoticeState.PENDING).exists(), timeout=30)
+    wait_until(lambda: not waiting.exists(), timeout=30)
     time.sleep(3)  # longer than the longest retry delay: nothing more may come
     counts = Counter(smtp_server.messages())
     assert [counts[item] for item in expected] == [1, 1, 1, 1]

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import services
 from ..services import videos as video_services
+from ..video import frame_jpeg
 from ..video_forms import VideoSettingsForm
 from ..videos import CoverChoice, StoryVideo
 from .common import visible_story
@@ -98,6 +100,40 @@ def video_rendition(request: HttpRequest, pk: int) -> FileResponse:
     except (OSError, ValueError):
         raise Http404 from None
     response = FileResponse(handle, content_type="video/mp4")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_GET
+def video_cover(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """The reel's cover as a JPEG: the cover photo when one is chosen, else the chosen frame."""
+    story = visible_story(request, pk)
+    video = video_services.video_of(story)
+    if video is None:
+        raise Http404
+    response: HttpResponse | FileResponse
+    if video.cover == CoverChoice.PHOTO and video.cover_photo:
+        try:
+            response = FileResponse(video.cover_photo.open("rb"), content_type="image/jpeg")
+        except (OSError, ValueError):
+            raise Http404 from None
+    else:
+        if not video.rendition:
+            raise Http404
+        key = f"video-cover:{video.pk}:{video.rendition.name}:{video.cover_offset_ms}"
+        data = cache.get(key)
+        if data is None:
+            try:
+                source = video.rendition.path
+            except NotImplementedError:  # storage without local files: ffmpeg reads the address
+                source = video.rendition.url
+            # A frame past the end (a shortened clip) falls back to the first.
+            data = frame_jpeg(source, video.cover_offset_ms / 1000) or frame_jpeg(source, 0)
+            if not data:
+                raise Http404
+            cache.set(key, data, 24 * 3600)
+        response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=300"
     return response
 
