@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contributors', '0004_merge_outgoing_email_and_author_ids'),
-        ('stories', '0008_story_video'),
+        ("contributors", "0004_merge_outgoing_email_and_author_ids"),
+        ("stories", "0008_story_video"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(condition=models.Q(('submitted_at__isnull', False)), fields=['status_changed_at', 'id'], name='story_queue_waiting_order'),
+            model_name="story",
+            index=models.Index(
+                condition=models.Q(("submitted_at__isnull", False)),
+                fields=["status_changed_at", "id"],
+                name="story_queue_waiting_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(fields=['-updated_at', '-id'], name='story_recently_updated'),
+            model_name="story",
+            index=models.Index(fields=["-updated_at", "-id"], name="story_recently_updated"),
         ),
     ]

@@ -60,3 +60,17 @@ def waited(moment: Any) -> str:
     if moment is None:
         return ""
     return _("just now") if under_a_minute(moment) else timesince(moment)
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    """The badge colour of a story's status (as stories/_status.html draws it)."""
+    if status == "approved":
+        return "text-bg-success"
+    if status == "changes_requested":
+        return "text-bg-warning"
+    if status in ("rejected", "withdrawn"):
+        return "text-bg-secondary"
+    if status == "draft":
+        return "text-bg-light border"
+    return "text-bg-primary"
