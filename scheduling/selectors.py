@@ -150,7 +150,7 @@ def leads(*, now: datetime | None = None) -> dict[str, Any]:
     )
     # From the published posts to their authors, not from every contributor through every story:
     # the cost follows what has been published, not how many stories were ever written.
-    published = Post.objects.filter(status=PostStatus.PUBLISHED).order_by()
+    published = Post.objects.filter(status=PostStatus.PUBLISHED, scheduled_at__isnull=False).order_by()
     last_featured = dict(
         published.values("story__author_id")
         .annotate(last=Max("scheduled_at"))
@@ -160,9 +160,9 @@ def leads(*, now: datetime | None = None) -> dict[str, Any]:
         Contributor.objects.filter(user__is_active=True).select_related("user").order_by("display_name", "pk")
     )
     for person in people:
-        person.last_featured = last_featured.get(person.pk)
+        person.last_featured = last_featured.get(person.pk)  # type: ignore[attr-defined]
     # Oldest feature first and never-featured people last, as PostgreSQL sorts NULLs ascending.
-    people.sort(key=lambda person: (person.last_featured is None, person.last_featured or now))
+    people.sort(key=lambda person: (person.pk not in last_featured, last_featured.get(person.pk) or now))
     since = now - timedelta(days=365)
     coverage = [
         {
@@ -171,13 +171,14 @@ def leads(*, now: datetime | None = None) -> dict[str, Any]:
             "featured": sum(
                 1
                 for person in people
-                if person.career_stage == value and person.last_featured and person.last_featured >= since
+                if person.career_stage == value
+                and last_featured.get(person.pk, since - timedelta(1)) >= since
             ),
         }
         for value, label in CareerStage.choices
     ]
-    never = [person for person in people if person.last_featured is None]
-    long_ago = [person for person in people if person.last_featured and person.last_featured < since][:20]
+    never = [person for person in people if person.pk not in last_featured]
+    long_ago = [person for person in people if last_featured.get(person.pk, since) < since][:20]
     return {
         "results": results,
         "never_featured": never,
