@@ -21,6 +21,7 @@ import io
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -535,7 +536,7 @@ def table(figures: dict[str, Any], stories: list[int]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stories", default="1000,10000", help="the two scales, in stories")
-    parser.add_argument("--runs", type=int, default=15, help="requests per page")
+    parser.add_argument("--runs", type=int, default=25, help="requests per page")
     parser.add_argument("--image-repeats", type=int, default=5)
     parser.add_argument("--section", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
@@ -584,6 +585,7 @@ def main() -> None:
     finally:
         for name in names.values():
             _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(folder, ignore_errors=True)
     minutes = (time.perf_counter() - started) / 60
     body = table(figures, stories)
     header = [

@@ -74,3 +74,19 @@ def status_badge(status: str) -> str:
     if status == "draft":
         return "text-bg-light border"
     return "text-bg-primary"
+
+
+# A story's choice labels by dictionary: `get_FOO_display` rebuilds its lookup on every call,
+# which in a list of 25 stories took a tenth of the page's time.
+_CHOICE_LABELS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+@register.filter
+def choice_label(story: Any, field: str) -> Any:
+    """The (translated) label of `story`'s choice `field`, e.g. ``{{ story|choice_label:"status" }}``."""
+    key = (story._meta.label, field)
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = dict(story._meta.get_field(field).flatchoices)
+    value = getattr(story, field)
+    return labels.get(value, value)
