@@ -59,17 +59,6 @@ def review_queue(user: Any, filters: dict[str, Any]) -> tuple[StoryQuerySet, dic
     return stories.for_review_queue().waiting_longest_first(), counts
 
 
-def queue_total(filters: dict[str, Any], counts: dict[str, int]) -> int:
-    """How many stories `review_queue(user, filters)` lists, from its counts per state: the
-    paginator need not count them again."""
-    status = filters.get("status") or AWAITING
-    if status == AWAITING:
-        return sum(counts.get(value, 0) for value in REVIEWABLE_STATUSES)
-    if status == ALL:
-        return sum(counts.values())
-    return counts.get(status, 0)
-
-
 # Waiting for the team, and nobody has taken it: the queue's and the start page's one meaning.
 NOBODY_HAS_TAKEN = Q(status__in=REVIEWABLE_STATUSES, reviewer__isnull=True)
 

@@ -64,11 +64,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not _is_reviewer(request.user):
         raise PermissionDenied
     form = ReviewFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    stories, counts = queries.review_queue(request.user, filters)
-    paginator = Paginator(stories, QUEUE_PAGE_SIZE)
-    paginator.count = queries.queue_total(filters, counts)  # known already: one query fewer
-    page = paginator.get_page(request.GET.get("page"))
+    stories, counts = queries.review_queue(request.user, form.cleaned_data if form.is_valid() else {})
+    page = Paginator(stories, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     status_counts = [
