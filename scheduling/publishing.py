@@ -82,10 +82,18 @@ def publish_due_posts(*, wake: Wake = _no_wake, now: datetime | None = None) -> 
     """Claim the due scheduled posts and wake a worker for every post ready for its next step
     (just claimed, waiting time over, or lease run out). Returns the ids woken."""
     now = now or timezone.now()
-    due = Post.objects.filter(status=PostStatus.SCHEDULED, scheduled_at__lte=now)
-    for pk, scheduled_at in due.values_list("pk", "scheduled_at"):
-        with transaction.atomic():
-            claimed = Post.objects.filter(pk=pk, status=PostStatus.SCHEDULED, scheduled_at__lte=now).update(
+    # One transaction for all due posts: their rows locked (a sweep running at the same time, or
+    # a person moving a post, holds or skips them), one update, the transitions in bulk. Claiming
+    # 500 due posts is a few statements, not a thousand.
+    with transaction.atomic():
+        due = list(
+            Post.objects.filter(status=PostStatus.SCHEDULED, scheduled_at__lte=now)
+            .select_for_update(skip_locked=True)
+            .order_by("scheduled_at", "pk")
+            .values_list("pk", "scheduled_at")
+        )
+        if due:
+            Post.objects.filter(pk__in=[pk for pk, _ in due]).update(
                 status=PostStatus.PUBLISHING,
                 version=F("version") + 1,
                 status_changed_at=now,
@@ -95,8 +103,8 @@ def publish_due_posts(*, wake: Wake = _no_wake, now: datetime | None = None) -> 
                 retries=0,
                 reason="",
             )
-            if claimed == 1:
-                PostTransition.objects.create(
+            PostTransition.objects.bulk_create(
+                PostTransition(
                     post_id=pk,
                     action="publish_due",
                     from_status=PostStatus.SCHEDULED,
@@ -104,6 +112,8 @@ def publish_due_posts(*, wake: Wake = _no_wake, now: datetime | None = None) -> 
                     from_time=scheduled_at,
                     to_time=scheduled_at,
                 )
+                for pk, scheduled_at in due
+            )
     ready = list(
         Post.objects.filter(status=PostStatus.PUBLISHING, lease_until__lte=now)
         .order_by("lease_until", "pk")

@@ -151,37 +151,37 @@ def leads(*, now: datetime | None = None) -> dict[str, Any]:
         )
         .order_by("-public_from", "pk")
     )
-    featured = Q(stories__post__status=PostStatus.PUBLISHED)
+    # From the published posts to their authors, not from every contributor through every story:
+    # the cost follows what has been published, not how many stories were ever written.
+    published = Post.objects.filter(status=PostStatus.PUBLISHED, scheduled_at__isnull=False).order_by()
+    last_featured = dict(
+        published.values("story__author_id")
+        .annotate(last=Max("scheduled_at"))
+        .values_list("story__author_id", "last")
+    )
     people = list(
-        Contributor.objects.filter(user__is_active=True)
-        .select_related("user")
-        .annotate(last_featured=Max("stories__post__scheduled_at", filter=featured))
-        .order_by("last_featured", "display_name", "pk")
+        Contributor.objects.filter(user__is_active=True).select_related("user").order_by("display_name", "pk")
     )
+    for person in people:
+        person.last_featured = last_featured.get(person.pk)  # type: ignore[attr-defined]
+    # Oldest feature first and never-featured people last, as PostgreSQL sorts NULLs ascending.
+    people.sort(key=lambda person: (person.pk not in last_featured, last_featured.get(person.pk) or now))
     since = now - timedelta(days=365)
-    stage_rows = (
-        Contributor.objects.filter(user__is_active=True)
-        .values("career_stage")
-        .annotate(
-            people=Count("pk", distinct=True),
-            featured=Count(
-                "pk",
-                distinct=True,
-                filter=Q(stories__post__status=PostStatus.PUBLISHED, stories__post__scheduled_at__gte=since),
-            ),
-        )
-    )
-    by_stage = {row["career_stage"]: row for row in stage_rows}
     coverage = [
         {
             "stage": label,
-            "people": by_stage.get(value, {}).get("people", 0),
-            "featured": by_stage.get(value, {}).get("featured", 0),
+            "people": sum(1 for person in people if person.career_stage == value),
+            "featured": sum(
+                1
+                for person in people
+                if person.career_stage == value
+                and last_featured.get(person.pk, since - timedelta(1)) >= since
+            ),
         }
         for value, label in CareerStage.choices
     ]
-    never = [person for person in people if person.last_featured is None]
-    long_ago = [person for person in people if person.last_featured and person.last_featured < since][:20]
+    never = [person for person in people if person.pk not in last_featured]
+    long_ago = [person for person in people if last_featured.get(person.pk, since) < since][:20]
     return {
         "results": results,
         "never_featured": never,

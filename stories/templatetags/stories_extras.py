@@ -60,3 +60,33 @@ def waited(moment: Any) -> str:
     if moment is None:
         return ""
     return _("just now") if under_a_minute(moment) else timesince(moment)
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    """The badge colour of a story's status (as stories/_status.html draws it)."""
+    if status == "approved":
+        return "text-bg-success"
+    if status == "changes_requested":
+        return "text-bg-warning"
+    if status in ("rejected", "withdrawn"):
+        return "text-bg-secondary"
+    if status == "draft":
+        return "text-bg-light border"
+    return "text-bg-primary"
+
+
+# A story's choice labels by dictionary: `get_FOO_display` rebuilds its lookup on every call,
+# which in a list of 25 stories took a tenth of the page's time.
+_CHOICE_LABELS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+@register.filter
+def choice_label(story: Any, field: str) -> Any:
+    """The (translated) label of `story`'s choice `field`, e.g. ``{{ story|choice_label:"status" }}``."""
+    key = (story._meta.label, field)
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = dict(story._meta.get_field(field).flatchoices)
+    value = getattr(story, field)
+    return labels.get(value, value)
