@@ -29,25 +29,47 @@ class Panel:
 
 
 PanelFunction = Callable[[Any, Any], "Panel | None"]
-_panels: list[PanelFunction] = []
 
 
-def register_profile_panel(func: PanelFunction) -> PanelFunction:
-    """Add a panel function; registering twice has no effect."""
-    if func not in _panels:
-        _panels.append(func)
-    return func
+class PanelRegistry:
+    """The panel functions that higher apps register for one kind of page (a profile, a story).
+
+    ``panels(request, obj)`` calls each with the page's object and returns the panels in order;
+    a function that fails is left out and logged, so one app's broken panel never takes the page
+    down."""
+
+    def __init__(self, page: str) -> None:
+        self.page = page
+        self._functions: list[PanelFunction] = []
+
+    def register(self, func: PanelFunction) -> PanelFunction:
+        """Add a panel function (usable as a decorator); registering twice has no effect."""
+        if func not in self._functions:
+            self._functions.append(func)
+        return func
+
+    def unregister(self, func: PanelFunction) -> None:
+        if func in self._functions:
+            self._functions.remove(func)
+
+    def panels(self, request: Any, obj: Any) -> list[Panel]:
+        found = []
+        for func in list(self._functions):
+            try:
+                panel = func(request, obj)
+            except Exception:  # one app's broken panel must not take the page down
+                logger.exception(
+                    "%s panel %s failed for %s",
+                    self.page,
+                    getattr(func, "__name__", func),
+                    getattr(obj, "pk", obj),
+                )
+                continue
+            if panel is not None:
+                found.append(panel)
+        return sorted(found, key=lambda panel: panel.order)
 
 
-def profile_panels(request: Any, contributor: Any) -> list[Panel]:
-    """The panels for this profile page, in order; a panel that fails is left out and logged."""
-    panels = []
-    for func in list(_panels):
-        try:
-            panel = func(request, contributor)
-        except Exception:  # one app's broken panel must not take the profile page down
-            logger.exception("Profile panel %s failed", getattr(func, "__name__", func))
-            continue
-        if panel is not None:
-            panels.append(panel)
-    return sorted(panels, key=lambda panel: panel.order)
+_profile = PanelRegistry("Profile")
+register_profile_panel = _profile.register
+profile_panels = _profile.panels

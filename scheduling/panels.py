@@ -7,9 +7,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from contributors.panels import Panel as ProfilePanel
+from contributors.panels import Panel
 from contributors.roles import roles_of
-from stories.panels import Panel
 
 from .models import Post
 
@@ -27,7 +26,7 @@ def post_panel(request: Any, story: Any) -> Panel | None:
     return Panel(title=_("Post on Instagram"), html=html, order=10)
 
 
-def training_panel(request: Any, contributor: Any) -> ProfilePanel | None:
+def training_panel(request: Any, contributor: Any) -> Panel | None:
     """The person's training record on their profile, and the next session to join."""
     from django.db.models import Count, Max, Q
     from django.utils import timezone
@@ -42,4 +41,4 @@ def training_panel(request: Any, contributor: Any) -> ProfilePanel | None:
     html = render_to_string(
         "scheduling/_training_panel.html", {"record": record, "upcoming": upcoming}, request=request
     )
-    return ProfilePanel(title=_("Training"), html=html, order=10)
+    return Panel(title=_("Training"), html=html, order=10)

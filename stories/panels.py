@@ -12,49 +12,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from django.utils.safestring import SafeString
+from contributors.panels import Panel, PanelRegistry
+
+__all__ = [
+    "Panel",
+    "register_story_list_figures",
+    "register_story_panel",
+    "story_list_figures",
+    "story_panels",
+    "unregister_story_panel",
+]
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Panel:
-    title: str
-    html: SafeString | str
-    order: int = 100
-
-
-PanelFunction = Callable[[Any, Any], "Panel | None"]
-_panels: list[PanelFunction] = []
-
-
-def register_story_panel(func: PanelFunction) -> PanelFunction:
-    """Add a panel function (usable as a decorator); registering twice has no effect."""
-    if func not in _panels:
-        _panels.append(func)
-    return func
-
-
-def unregister_story_panel(func: PanelFunction) -> None:
-    if func in _panels:
-        _panels.remove(func)
-
-
-def story_panels(request: Any, story: Any) -> list[Panel]:
-    """The panels for this story page, in order; a panel that fails is left out and logged."""
-    panels = []
-    for func in list(_panels):
-        try:
-            panel = func(request, story)
-        except Exception:  # one app's broken panel must not take the story page down
-            logger.exception("Story panel %s failed for story %s", getattr(func, "__name__", func), story.pk)
-            continue
-        if panel is not None:
-            panels.append(panel)
-    return sorted(panels, key=lambda panel: panel.order)
+_story = PanelRegistry("Story")
+register_story_panel = _story.register
+unregister_story_panel = _story.unregister
+story_panels = _story.panels
 
 
 # --- Figures on the list of one's stories -------------------------------------------------------
