@@ -9,15 +9,14 @@ from __future__ import annotations
 import logging
 import smtplib
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import OutgoingEmail
+from .queueing import after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +48,8 @@ def queue_email(*, message: EmailMessage, purpose: str) -> list[OutgoingEmail]:
     ]
     from .tasks import send_queued_email  # tasks import this module
 
-    for row in rows:
-        # robust: a broker that is down must not turn the committed change into an error page;
-        # the sweep (`requeue_waiting_emails`) queues the e-mail again.
-        transaction.on_commit(partial(send_queued_email.delay, row.pk), robust=True)
+    for row in rows:  # a lost wake-up is the sweep's (`requeue_waiting_emails`)
+        after_commit(send_queued_email.delay, row.pk)
     return rows
 
 
@@ -121,5 +118,5 @@ def requeue_waiting_emails(*, now: object = None) -> int:
     from .tasks import send_queued_email  # tasks import this module
 
     for email_id in waiting:
-        transaction.on_commit(partial(send_queued_email.delay, email_id))
+        after_commit(send_queued_email.delay, email_id)
     return len(waiting)

@@ -34,6 +34,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from contributors.queueing import after_commit
 from instagram.client import FACEBOOK_LOGIN, ErrorKind, GraphAPIError, GraphClient, Media
 from instagram.services import active_account
 from stories.models import Format, StoryVideo
@@ -198,7 +199,7 @@ def _wait(post: Post, token: str, delay: float, wake: Wake, *, reason: str | Non
         fields["reason"] = reason
     _save(post, token, **fields)
     if delay <= settings.PUBLISH_BACKOFF_MAX_SECONDS:
-        transaction.on_commit(functools.partial(wake, post.pk, delay))
+        after_commit(wake, post.pk, delay)
 
 
 def _call(

@@ -6,7 +6,6 @@ The actions the team may take are listed in `scheduling.workflow.ACTIONS`.
 
 from __future__ import annotations
 
-import functools
 import logging
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from contributors.queueing import after_commit
 from contributors.roles import roles_of
 from stories.models import Format, Story, StoryVideo
 from stories.models import Status as StoryStatus
@@ -301,7 +301,7 @@ def post_unschedule(*, post: Post, user: Any, comment: str = "", when: datetime 
 def _wake_the_sweep() -> None:
     from . import tasks  # tasks import services; the other way round only when needed
 
-    transaction.on_commit(tasks.publish_due_posts.delay)
+    after_commit(tasks.publish_due_posts.delay)
 
 
 def _due_now(action: str, *, post: Post, user: Any, comment: str) -> Post:
@@ -385,7 +385,7 @@ def post_pull_for_consent(*, story_id: int) -> Post | None:
             _move(current, None, "consent_withdrawn", PostStatus.TO_BE_REMOVED, current.scheduled_at, reason)
             from . import tasks
 
-            transaction.on_commit(functools.partial(tasks.remove_from_instagram.delay, current.pk))
+            after_commit(tasks.remove_from_instagram.delay, current.pk)
         elif current.status == PostStatus.PUBLISHING:
             _move(
                 current, None, "consent_withdrawn", PostStatus.NEEDS_ATTENTION, current.scheduled_at, reason

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -17,10 +15,6 @@ from ..models import COMMENT_MAX_CHARS, Story, StoryEvent
 
 def now() -> Any:
     return timezone.now()
-
-
-def after_commit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    transaction.on_commit(functools.partial(func, *args, **kwargs))
 
 
 def locked(story: Story) -> Story:

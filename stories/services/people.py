@@ -15,12 +15,14 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from contributors.queueing import after_commit
+
 from ..errors import InvalidInput, NotAllowed, TransitionNotAllowed
 from ..models import FORGOTTEN_NAME, EventKind, PersonShown, Status, StoryImage
 from ..permissions import can_forget_people, can_record_consent, can_withdraw_consent
 from ..signals import consent_withdrawn
 from ..workflow import UNDER_REVIEW
-from .common import after_commit, locked, record, sync
+from .common import locked, record, sync
 from .common import now as current_time
 from .workflow import move
 

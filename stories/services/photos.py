@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from contributors.queueing import after_commit
+
 from .. import crops
 from ..errors import InvalidInput, NotAllowed
 from ..images import (
@@ -32,7 +34,7 @@ from ..images import (
 )
 from ..models import ALT_TEXT_MAX_CHARS, MAX_IMAGES, EventKind, Format, ImageState, Story, StoryImage
 from ..permissions import can_crop, can_edit
-from .common import after_commit, check_hourly_limit, locked, record
+from .common import check_hourly_limit, locked, record
 
 logger = logging.getLogger(__name__)
 

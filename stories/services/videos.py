@@ -28,12 +28,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from contributors.queueing import after_commit
+
 from .. import video as media
 from ..errors import InvalidInput, NotAllowed, StoryError
 from ..models import EventKind, Format, Story, StoryImage
 from ..permissions import can_edit
 from ..videos import CoverChoice, StoryVideo, VideoState, video_cover_upload_to, video_original_upload_to
-from .common import after_commit, locked, record
+from .common import locked, record
 
 logger = logging.getLogger(__name__)
 

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from contributors.queueing import after_commit
+
 from ..captions import caption_problems
 from ..diff import photo_snapshot
 from ..errors import ApprovalBlocked, SubmissionBlocked, TransitionNotAllowed
@@ -28,7 +30,7 @@ from ..models import (
 )
 from ..signals import story_approved
 from ..workflow import ACTIONS, Action
-from .common import after_commit, comment_text, locked, now, record, required_text, sync
+from .common import comment_text, locked, now, record, required_text, sync
 from .notices import notify
 from .videos import uses_video, video_of, video_problems
 

@@ -248,6 +248,32 @@ def test_saving_and_submitting_sends_the_story_to_the_team() -> None:
     assert story.revisions.count() == 1
 
 
+def test_a_broker_that_is_down_does_not_fail_a_committed_submission(
+    monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The team's notice waits as a row for the sweep; the author sees the story sent."""
+    from celery.app.task import Task
+    from kombu.exceptions import OperationalError
+
+    from contributors.models import OutgoingEmail
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("Error 111 connecting to the broker. Connection refused.")
+
+    monkeypatch.setattr(Task, "apply_async", refused)
+    outreach_user()  # someone on the team to tell
+    author = contributor_user()
+    story = StoryFactory(author=author.contributor)
+    StoryImageFactory(story=story)
+    with django_capture_on_commit_callbacks(execute=True) as wake_ups:
+        response = edit(client_for(author), story, action="submit")
+    story.refresh_from_db()
+    assert response["Location"] == reverse("stories:detail", args=[story.pk])
+    assert story.status == Status.SUBMITTED
+    assert wake_ups, "the e-mail's wake-up was tried after the commit"
+    assert OutgoingEmail.objects.filter(sent_at__isnull=True).exists()
+
+
 def test_submitting_an_incomplete_story_says_what_is_missing_and_saves_the_rest() -> None:
     author = contributor_user()
     story = StoryFactory(author=author.contributor)
