@@ -81,7 +81,13 @@ class Contributor(models.Model):
 
     @property
     def name(self) -> str:
-        return self.display_name or self.user.get_full_name() or self.user.get_username()
+        user = self.user
+        return name_of(self.display_name, user.first_name, user.last_name, user.get_username())
+
+
+def name_of(display_name: str, first_name: str, last_name: str, username: str) -> str:
+    """A contributor's name from its parts (`Contributor.name` for rows read as plain values)."""
+    return display_name or f"{first_name} {last_name}".strip() or username
 
 
 class Publication(models.Model):

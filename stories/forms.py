@@ -8,8 +8,11 @@ from typing import Any, cast
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils.formats import number_format
 from django.utils.functional import lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -515,6 +518,27 @@ WAITING_CHOICES = [
 ]
 
 
+class FlatSelect(forms.Select):
+    """A single-choice select written out in Python: Django draws each option through a template
+    of its own, which for the queue's six filters took a tenth of the page's time."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (choice, mark_safe(" selected") if str(choice) in chosen else "", label)
+                for choice, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
 class ReviewFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search titles and captions"),
@@ -527,17 +551,23 @@ class ReviewFilterForm(forms.Form):
         required=False,
         choices=[(AWAITING, _("Waiting for a decision")), (ALL, _("All"))]
         + [(value, label) for value, label in Status.choices if value != Status.DRAFT],
+        widget=FlatSelect,
     )
     objective = forms.ChoiceField(
-        label=_("Objective"), required=False, choices=[("", _("All"))] + Objective.choices
+        label=_("Objective"), required=False, choices=[("", _("All"))] + Objective.choices, widget=FlatSelect
     )
-    format = forms.ChoiceField(label=_("Format"), required=False, choices=[("", _("All"))] + Format.choices)
+    format = forms.ChoiceField(
+        label=_("Format"), required=False, choices=[("", _("All"))] + Format.choices, widget=FlatSelect
+    )
     author = forms.CharField(label=_("Author"), required=False, max_length=100)
-    waiting = forms.ChoiceField(label=_("Waiting"), required=False, choices=WAITING_CHOICES)
+    waiting = forms.ChoiceField(
+        label=_("Waiting"), required=False, choices=WAITING_CHOICES, widget=FlatSelect
+    )
     result = forms.ChoiceField(
         label=_("Linked result"),
         required=False,
         choices=[("", _("Any")), ("yes", _("Linked to a result")), ("no", _("Not linked"))],
+        widget=FlatSelect,
     )
     mine = forms.BooleanField(label=_("Only stories I took"), required=False)
 

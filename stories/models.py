@@ -13,7 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -137,8 +138,25 @@ class StoryQuerySet(models.QuerySet["Story"]):
         )
 
     def for_review_queue(self) -> StoryQuerySet:
-        """Stories that have reached the team, with what the queue shows."""
-        return self.filter(submitted_at__isnull=False).with_list_data()
+        """Stories that have reached the team, with the photo count and the first photo counted
+        and found by the database (`photo_count`, and `thumb_id` when that photo is ready to show)
+        rather than by loading every photo of the page."""
+        photos = StoryImage.objects.filter(story=OuterRef("pk"))
+        ready = Q(processing_state=ImageState.READY) & ~Q(rendition="")
+        return (
+            self.filter(submitted_at__isnull=False)
+            .select_related("author__user", "reviewer", "publication")
+            .annotate(
+                photo_count=Coalesce(
+                    Subquery(photos.order_by().values("story").annotate(n=Count("pk")).values("n")), 0
+                ),
+                thumb_id=Subquery(
+                    photos.order_by("position", "pk")
+                    .annotate(thumb=Case(When(ready, then=F("pk")), default=None))
+                    .values("thumb")[:1]
+                ),
+            )
+        )
 
     def waiting_longest_first(self) -> StoryQuerySet:
         return self.order_by("status_changed_at", "pk")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from contributors.roles import OUTREACH_TEAM
 from contributors.tests.factories import PublicationFactory, contributor_user, outreach_user, science_user
 from stories.models import Status, Story
 from stories.tests.factories import StoryFactory, story_in
@@ -98,3 +100,66 @@ def test_review_queue_shows_each_storys_first_photo() -> None:
     page = client_for(outreach_user()).get(reverse("stories:review_queue")).content.decode()
     assert reverse("stories:image_rendition", args=[story.pk, first.pk]) in page
     assert page.count("data-queue-thumb") == 1
+
+
+def _queue_row(page: str, title: str) -> str:
+    """The HTML of the queue's row for the story called `title`."""
+    row = next(part for part in page.split("<tr>") if title in part)
+    return row.split("</tr>")[0]
+
+
+def test_review_queue_row_says_who_wrote_it_how_many_photos_it_has_and_who_took_it() -> None:
+    reviewer = outreach_user(first_name="Rita", last_name="Reviewer")
+    author = contributor_user()
+    author.contributor.display_name = "Ada Author"
+    author.contributor.save()
+    co_author = contributor_user(first_name="Carl", last_name="Coauthor")
+    co_author.contributor.display_name = ""
+    co_author.contributor.save()
+    publication = PublicationFactory(cms_id="CMS-HIG-24-001")
+    story = story_in(
+        Status.IN_REVIEW,
+        reviewer=reviewer,
+        title="Higgs pairs",
+        format="carousel",
+        author=author.contributor,
+        publication=publication,
+    )
+    story.co_authors.add(co_author.contributor)
+    typed = story_in(Status.SUBMITTED, title="Typed reference", result_reference="arXiv:2511.01234")
+    page = client_for(outreach_user()).get(reverse("stories:review_queue")).content.decode()
+    row = _queue_row(page, "Higgs pairs")
+    assert "Ada Author, Carl Coauthor · 2 photos" in row
+    assert "Rita Reviewer" in row and "CMS-HIG-24-001" in row and "In review" in row
+    assert reverse("stories:detail", args=[story.pk]) in row
+    other = _queue_row(page, "Typed reference")
+    assert "arXiv:2511.01234" in other and " · 1 photo<" in other
+    assert reverse("stories:detail", args=[typed.pk]) in other
+
+
+def test_review_queue_shows_a_thumbnail_only_when_the_first_photo_is_ready() -> None:
+    story = story_in(Status.SUBMITTED, title="Half ready", format="carousel")
+    first, second = story.images.order_by("position")
+    story.images.filter(pk=first.pk).update(processing_state="pending")
+    page = client_for(outreach_user()).get(reverse("stories:review_queue")).content.decode()
+    row = _queue_row(page, "Half ready")
+    assert "data-queue-thumb" not in row
+    assert reverse("stories:image_rendition", args=[story.pk, second.pk]) not in row
+    story.images.filter(pk=first.pk).update(processing_state="ready")
+    page = client_for(outreach_user()).get(reverse("stories:review_queue")).content.decode()
+    assert reverse("stories:image_rendition", args=[story.pk, first.pk]) in _queue_row(page, "Half ready")
+
+
+def test_review_queue_says_when_only_an_admin_may_review_a_story() -> None:
+    member = outreach_user()
+    story = story_in(Status.SUBMITTED, title="By the whole team", author=member.contributor)
+    # The member who brought it along has left the team: its only member is the author.
+    get_user_model().objects.filter(groups__name=OUTREACH_TEAM).exclude(pk=member.pk).update(is_active=False)
+    page = client_for(member).get(reverse("stories:review_queue")).content.decode()
+    assert "An admin must take it." in _queue_row(page, "By the whole team")
+    other_member = outreach_user()
+    page = client_for(member).get(reverse("stories:review_queue")).content.decode()
+    assert "An admin must take it." not in _queue_row(page, "By the whole team")
+    story.co_authors.add(other_member.contributor)
+    page = client_for(member).get(reverse("stories:review_queue")).content.decode()
+    assert "An admin must take it." in _queue_row(page, "By the whole team")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -9,9 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from contributors.models import name_of
 from contributors.roles import roles_of
 
 from .. import queries
@@ -21,10 +26,13 @@ from ..forms import (
 from ..models import (
     REVIEWABLE_STATUSES,
     CoAuthorInvitation,
+    Format,
+    Objective,
     Status,
     Story,
 )
 from ..panels import story_list_figures
+from ..templatetags.stories_extras import status_badge, waited
 
 QUEUE_PAGE_SIZE = 25
 MINE_PAGE_SIZE = 30
@@ -65,7 +73,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ReviewFilterForm(request.GET or None)
     stories, counts = queries.review_queue(request.user, form.cleaned_data if form.is_valid() else {})
-    page = Paginator(stories, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(stories.values(*queries.QUEUE_ROW_FIELDS), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    listed = list(page.object_list)
+    co_authors = queries.co_authors_of(row["pk"] for row in listed)
+    rows = _queue_rows(listed, co_authors, queries.without_eligible_reviewer(listed, co_authors))
     query = request.GET.copy()
     query.pop("page", None)
     status_counts = [
@@ -79,11 +92,96 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "stories": page.object_list,
-            "without_reviewer": queries.without_eligible_reviewer(page.object_list),
+            "rows": rows,
             "status_counts": status_counts,
             "awaiting_count": sum(counts.get(value, 0) for value in REVIEWABLE_STATUSES),
             "query": query.urlencode(),
-            "now": timezone.now(),
         },
     )
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """What one row of the review queue shows, worked out in Python once: a template resolving
+    the same from the story took most of the page's time."""
+
+    url: str
+    title: str
+    thumb_url: str
+    byline: str
+    photos: str
+    needs_admin: bool
+    status_label: str
+    status_badge: str
+    waited: str
+    objective: str
+    format: str
+    result: str
+    reviewer: str
+
+
+def _url_maker(name: str, *placeholders: int) -> Callable[..., str]:
+    """`reverse(name, args=...)` for many rows at the cost of one reversal: the pattern's
+    placeholders (numbers no row has) are replaced by each row's numbers."""
+    pattern = reverse(name, args=placeholders)
+    marks = [f"/{number}/" for number in placeholders]
+
+    def url(*numbers: int) -> str:
+        result = pattern
+        for mark, number in zip(marks, numbers, strict=True):
+            result = result.replace(mark, f"/{number}/", 1)
+        return result
+
+    return url
+
+
+def _queue_rows(
+    stories: list[dict[str, Any]], co_authors: dict[int, list[tuple[int, str]]], needs_admin: set[int]
+) -> list[QueueRow]:
+    detail_url = _url_maker("stories:detail", 987654321)
+    thumb_url = _url_maker("stories:image_rendition", 987654321, 987654322)
+    labels: dict[str, dict[str, Any]] = {
+        "status": dict(Status.choices),
+        "objective": dict(Objective.choices),
+        "format": dict(Format.choices),
+    }
+    rows = []
+    for story in stories:
+        pk, status = story["pk"], story["status"]
+        result = (
+            story["publication__cms_id"]
+            or story["publication__arxiv_id"]
+            or story["publication__doi"]
+            or story["publication__title"]
+            or story["result_reference"]
+        )
+        author = name_of(
+            story["author__display_name"],
+            story["author__user__first_name"],
+            story["author__user__last_name"],
+            story["author__user__username"],
+        )
+        reviewer = ""
+        if story["reviewer_id"] is not None:
+            reviewer = name_of(
+                "", story["reviewer__first_name"], story["reviewer__last_name"], story["reviewer__username"]
+            )
+        rows.append(
+            QueueRow(
+                url=detail_url(pk),
+                title=story["title"],
+                thumb_url=thumb_url(pk, story["thumb_id"]) if story["thumb_id"] else "",
+                byline=", ".join([author, *(name for _user_id, name in co_authors.get(pk, []))]),
+                photos=ngettext("%(counter)s photo", "%(counter)s photos", story["photo_count"])
+                % {"counter": story["photo_count"]},
+                needs_admin=pk in needs_admin,
+                status_label=str(labels["status"].get(status, status)),
+                status_badge=status_badge(status),
+                waited=waited(story["status_changed_at"]),
+                objective=str(labels["objective"].get(story["objective"], story["objective"])),
+                format=str(labels["format"].get(story["format"], story["format"])),
+                result=Truncator(result).chars(30) if result else "–",
+                reviewer=reviewer or "–",
+            )
+        )
+    return rows
