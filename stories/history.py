@@ -54,7 +54,18 @@ _FIELD_NAMES: dict[str, Promise] = {
     "preferred_until": gettext_lazy("the preferred dates"),
     "alt_text": gettext_lazy("the alt text"),
     "no_identifiable_person": gettext_lazy("whether a person can be recognised"),
+    # What the admin's story form holds besides the fields above.
+    "author": gettext_lazy("the author"),
+    "co_authors": gettext_lazy("the co-authors"),
+    "carousel_ratio": gettext_lazy("the ratio of the carousel"),
+    "reviewer": gettext_lazy("who reviews it"),
+    "rejection_reason": gettext_lazy("the reason for rejection"),
+    "published_at": gettext_lazy("the time it went live"),
+    "science_signoff": gettext_lazy("the science sign-off"),
 }
+_ADMIN_CHANGED = gettext_lazy("changed in the admin: %(changes)s")
+_ADMIN_PHOTO = gettext_lazy("%(fields)s of photo %(number)s")
+_ADMIN_PHOTO_REMOVED = gettext_lazy("photo %(number)s (removed)")
 
 
 @dataclass(frozen=True)
@@ -79,11 +90,25 @@ def _fields(names: list[str]) -> str:
     return ", ".join(labels)
 
 
+def _admin_changes(params: dict[str, Any]) -> str:
+    changes = [_fields(list(params.get("fields", [])))] if params.get("fields") else []
+    changes.extend(
+        str(_ADMIN_PHOTO) % {"fields": _fields(list(photo.get("fields", []))), "number": photo.get("number")}
+        for photo in params.get("photos", [])
+    )
+    changes.extend(
+        str(_ADMIN_PHOTO_REMOVED) % {"number": number} for number in params.get("removed_photos", [])
+    )
+    return str(_ADMIN_CHANGED) % {"changes": ", ".join(changes)}
+
+
 def describe(event: StoryEvent) -> str:
     """What the actor did, in the active language."""
     action = ACTIONS.get(event.kind)
     if action is not None:
         return str(action.past)
+    if event.kind == EventKind.ADMIN_CHANGED:
+        return _admin_changes(event.params or {})
     pattern = _PAST.get(event.kind)
     if pattern is None:
         return event.kind
