@@ -245,6 +245,14 @@ class PersonShownInline(admin.TabularInline):
     readonly_fields = ("consent_recorded_at", "consent_withdrawn_at", "contact_erased_at")
 
 
+def _record_photo_change(request: HttpRequest, image: StoryImage, fields: list[str]) -> None:
+    """A photo or a person shown changed in the admin: a row in the story's History."""
+    if fields:
+        services.record_admin_change(
+            story=image.story, user=request.user, photos={image.position + 1: fields}
+        )
+
+
 @admin.register(StoryImage)
 class StoryImageAdmin(admin.ModelAdmin):
     list_display = (
@@ -267,6 +275,15 @@ class StoryImageAdmin(admin.ModelAdmin):
         "processing_error",
     )
     inlines = (PersonShownInline,)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        fields = list(form.changed_data) if change else []
+        if any(
+            formset.new_objects or formset.changed_objects or formset.deleted_objects for formset in formsets
+        ):
+            fields.append("people")
+        _record_photo_change(request, form.instance, fields)
 
     @admin.display(description=_("original"))
     def original_file(self, obj: StoryImage) -> str:
@@ -398,6 +415,12 @@ class PersonShownAdmin(admin.ModelAdmin):
         "contact_erased_at",
     )
     actions = (forget_people, export_consent_register)
+
+    def save_model(self, request: HttpRequest, obj: PersonShown, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The row names the photo, never the person (see `stories.services.people`).
+        if form.changed_data or not change:
+            _record_photo_change(request, obj.image, ["people"])
 
     @admin.display(description=_("consent recorded by"), ordering="consent_recorded_by")
     def recorded_by(self, obj: PersonShown) -> str:

@@ -62,9 +62,23 @@ _FIELD_NAMES: dict[str, Promise] = {
     "rejection_reason": gettext_lazy("the reason for rejection"),
     "published_at": gettext_lazy("the time it went live"),
     "science_signoff": gettext_lazy("the science sign-off"),
+    # What the admin's photo form holds besides the fields above.
+    "story": gettext_lazy("the story it belongs to"),
+    "position": gettext_lazy("the position"),
+    "original_name": gettext_lazy("the file name"),
+    "rendition_width": gettext_lazy("the size of the rendition"),
+    "rendition_height": gettext_lazy("the size of the rendition"),
+    "crop_x": gettext_lazy("the crop"),
+    "crop_y": gettext_lazy("the crop"),
+    "crop_width": gettext_lazy("the crop"),
+    "crop_height": gettext_lazy("the crop"),
+    "crop_by_hand": gettext_lazy("the crop"),
+    "crop_refitted": gettext_lazy("the crop"),
+    "processing_state": gettext_lazy("the processing state"),
+    "people": gettext_lazy("the consent records"),
 }
 _ADMIN_CHANGED = gettext_lazy("changed in the admin: %(changes)s")
-_ADMIN_PHOTO = gettext_lazy("%(fields)s of photo %(number)s")
+_ADMIN_PHOTO = gettext_lazy("photo %(number)s (%(fields)s)")
 _ADMIN_PHOTO_REMOVED = gettext_lazy("photo %(number)s (removed)")
 
 

@@ -223,11 +223,11 @@ def test_a_change_in_the_admin_shows_in_the_story_history_with_the_admin_and_wha
     admin_name = who(people["admin"])
     assert (
         f"{admin_name} changed in the admin: the co-authors, the title, the caption, who reviews it, "
-        f"the alt text of photo 1, photo 2 (removed); added: {joining.name}"
+        f"photo 1 (the alt text), photo 2 (removed); added: {joining.name}"
     ) in _history(author, story)
     assert (
         f"{admin_name} änderte im Admin: die Mitautor·innen, den Titel, die Beschreibung, "
-        "wer sie prüft, bei Foto 1 den Alternativtext, Foto 2 (entfernt); hinzugefügt:"
+        "wer sie prüft, Foto 1 (den Alternativtext), Foto 2 (entfernt); hinzugefügt:"
     ) in _history(author, story, "de")
     # The team sees the same History.
     assert f"{admin_name} changed in the admin: the co-authors" in _history(people["outreach"], story)
@@ -281,3 +281,47 @@ def test_a_story_created_in_the_admin_starts_its_history_with_the_admin(people: 
     assert response.status_code == 302, response.content.decode()[:3000]
     story = Story.objects.get(title="Written for Anna")
     assert f"{who(people['admin'])} created the story (Draft)" in _history(author, story)
+
+
+def test_changes_to_a_photo_and_its_people_in_the_admin_show_in_the_story_history(
+    people: dict[str, Any],
+) -> None:
+    author = people["contributor"]
+    story = story_in(Status.SUBMITTED, author=author.contributor)
+    image = story.images.get()
+    person = PersonShownFactory(image=image, name="Lea Hartmann")
+    client = admin_client(people)
+    form = client.get(f"/admin/stories/storyimage/{image.pk}/change/").context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: ("" if value is None else value) for name, value in data.items() if value is not False}
+    data.update(
+        {
+            "alt_text": "Lea at the opened detector.",
+            "people-TOTAL_FORMS": 1,
+            "people-INITIAL_FORMS": 1,
+            "people-MIN_NUM_FORMS": 0,
+            "people-MAX_NUM_FORMS": 1000,
+            "people-0-id": person.pk,
+            "people-0-image": image.pk,
+            "people-0-name": person.name,
+            "people-0-contact": person.contact,
+            # consent_given left out: unticked
+        }
+    )
+    response = client.post(f"/admin/stories/storyimage/{image.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    history = _history(author, story)
+    assert (
+        f"{who(people['admin'])} changed in the admin: photo 1 (the alt text, the consent records)" in history
+    )
+    # The History names the photo, never the person shown.
+    assert "Lea Hartmann" not in history
+
+    response = client.post(
+        f"/admin/stories/personshown/{person.pk}/change/",
+        {"image": image.pk, "name": "Lea Hartmann", "contact": "", "consent_wording": "I agree."},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert history.count("photo 1 (the consent records)") + 1 == _history(author, story).count(
+        "photo 1 (the consent records)"
+    )
