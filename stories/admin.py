@@ -1,5 +1,6 @@
 """The admin: a back office view of stories. The workflow itself runs through the services;
-state, version and sign-off are read-only here so the audit trail stays true."""
+state, version and sign-off are read-only here so the audit trail stays true, and every save
+that changes a story leaves a row in its History naming the admin and what changed."""
 
 from __future__ import annotations
 
@@ -18,7 +19,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Comment, Notice, PersonShown, Story, StoryEvent, StoryImage, StoryRevision, StoryVideo
+from .models import (
+    Comment,
+    Notice,
+    PersonShown,
+    Status,
+    Story,
+    StoryEvent,
+    StoryImage,
+    StoryRevision,
+    StoryVideo,
+)
 from .templatetags.stories_extras import who
 
 
@@ -134,7 +145,7 @@ class StoryAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = (
         "linked_result",
-        "status",
+        "workflow_status",
         "version",
         "science_signoff_by",
         "science_signoff_at",
@@ -160,11 +171,28 @@ class StoryAdmin(admin.ModelAdmin):
             return str(_("none known (the reference alone)")) if obj.result_reference else "–"
         return str(obj.publication)
 
+    # The state changes only through the review's actions on the story page: each checks who may
+    # take it from which state, records it and tells the people concerned. A status picked here
+    # would skip all three (an approval without its checks, a post nobody made).
+    @admin.display(description=_("status"))
+    def workflow_status(self, obj: Story) -> str:
+        if not obj.pk:
+            return str(Status.DRAFT.label)
+        return format_html(
+            '{} <span class="help">{} <a href="{}">{}</a></span>',
+            obj.get_status_display(),
+            _("The status changes only through the review's actions:"),
+            obj.get_absolute_url(),
+            _("take the next step on the story page"),
+        )
+
     def save_model(self, request: HttpRequest, obj: Story, form: Any, change: bool) -> None:
         publication = form.cleaned_data.get("linked_publication")
         if getattr(publication, "pk", None) != obj.publication_id:
             # A new result needs its own sign-off, as in the story form.
             obj.publication = publication
+            if obj.science_signoff_at is not None:
+                form.signoff_cleared = True
             obj.science_signoff_by = None
             obj.science_signoff_at = None
         if change:
@@ -172,6 +200,35 @@ class StoryAdmin(admin.ModelAdmin):
             obj.version = F("version") + 1  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
         obj.refresh_from_db(fields=["version"])
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        story = form.instance
+        before = {c.pk: c.name for c in story.co_authors.all()} if change else {}
+        super().save_related(request, form, formsets, change)
+        if not change:
+            services.record_admin_change(story=story, user=request.user, created=True)
+            return
+        after = {c.pk: c.name for c in story.co_authors.all()}
+        photos: dict[int, list[str]] = {}
+        removed_photos: list[int] = []
+        for formset in formsets:
+            if formset.model is not StoryImage:
+                continue
+            for image, fields in formset.changed_objects:
+                photos[image.position + 1] = list(fields)
+            removed_photos.extend(image.position + 1 for image in formset.deleted_objects)
+        services.record_admin_change(
+            story=story,
+            user=request.user,
+            fields=[
+                *form.changed_data,
+                *(["science_signoff"] if getattr(form, "signoff_cleared", False) else []),
+            ],
+            added=[after[pk] for pk in after.keys() - before.keys()],
+            removed=[before[pk] for pk in before.keys() - after.keys()],
+            photos=photos,
+            removed_photos=removed_photos,
+        )
 
 
 class PersonShownInline(admin.TabularInline):
@@ -186,6 +243,14 @@ class PersonShownInline(admin.TabularInline):
         "contact_erased_at",
     )
     readonly_fields = ("consent_recorded_at", "consent_withdrawn_at", "contact_erased_at")
+
+
+def _record_photo_change(request: HttpRequest, image: StoryImage, fields: list[str]) -> None:
+    """A photo or a person shown changed in the admin: a row in the story's History."""
+    if fields:
+        services.record_admin_change(
+            story=image.story, user=request.user, photos={image.position + 1: fields}
+        )
 
 
 @admin.register(StoryImage)
@@ -210,6 +275,15 @@ class StoryImageAdmin(admin.ModelAdmin):
         "processing_error",
     )
     inlines = (PersonShownInline,)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        fields = list(form.changed_data) if change else []
+        if any(
+            formset.new_objects or formset.changed_objects or formset.deleted_objects for formset in formsets
+        ):
+            fields.append("people")
+        _record_photo_change(request, form.instance, fields)
 
     @admin.display(description=_("original"))
     def original_file(self, obj: StoryImage) -> str:
@@ -342,6 +416,12 @@ class PersonShownAdmin(admin.ModelAdmin):
     )
     actions = (forget_people, export_consent_register)
 
+    def save_model(self, request: HttpRequest, obj: PersonShown, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The row names the photo, never the person (see `stories.services.people`).
+        if form.changed_data or not change:
+            _record_photo_change(request, obj.image, ["people"])
+
     @admin.display(description=_("consent recorded by"), ordering="consent_recorded_by")
     def recorded_by(self, obj: PersonShown) -> str:
         return who(obj.consent_recorded_by) if obj.consent_recorded_by_id else "–"
@@ -393,6 +473,7 @@ class NoticeAdmin(admin.ModelAdmin):
         "comment",
         "kind",
         "quote",
+        "photo_number",
         "email",
         "email_state",
         "email_attempts",

@@ -70,6 +70,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
             "it is submitted again."
         ),
     ),
+    "put_on_hold": (
+        gettext_noop("On hold: %(title)s"),
+        gettext_noop(
+            "%(actor)s of the outreach team put your story “%(title)s” on hold. The review goes on when "
+            "the hold is lifted; until then the story cannot be changed. The reason:"
+        ),
+    ),
+    "lift_hold": (
+        gettext_noop("Hold lifted: %(title)s"),
+        gettext_noop(
+            "%(actor)s of the outreach team lifted the hold on your story “%(title)s”. The review goes on; "
+            "you will hear when the team has decided."
+        ),
+    ),
+    "withdraw": (
+        gettext_noop("Withdrawn: %(title)s"),
+        gettext_noop("%(actor)s withdrew the story “%(title)s”. It will not be posted."),
+    ),
+    "consent_withdrawn": (
+        gettext_noop("Photo %(number)d may no longer be used: %(title)s"),
+        gettext_noop(
+            "%(actor)s recorded that a person shown in photo %(number)d of “%(title)s” has withdrawn their "
+            "consent. That photo may no longer be used: it must be replaced or removed from the story "
+            "before the story can be approved."
+        ),
+    ),
+    "consent_withdrawn_in_review": (
+        gettext_noop("Photo %(number)d may no longer be used: %(title)s"),
+        gettext_noop(
+            "%(actor)s recorded that a person shown in photo %(number)d of “%(title)s” has withdrawn their "
+            "consent. That photo may no longer be used, so the story has gone back to its authors: they "
+            "must replace the photo or remove it from the story, then resubmit the story."
+        ),
+    ),
+    "consent_withdrawn_approved": (
+        gettext_noop("Photo %(number)d may no longer be used: %(title)s"),
+        gettext_noop(
+            "%(actor)s recorded that a person shown in photo %(number)d of the approved story “%(title)s” "
+            "has withdrawn their consent. That photo may no longer be used: the post must not go out with "
+            "it, and if it is on Instagram already it must come off. The outreach team takes care of the "
+            "post; the approved story itself can no longer be changed."
+        ),
+    ),
     "co_author_invite": (
         gettext_noop("Invitation to co-author: %(title)s"),
         gettext_noop(
@@ -114,7 +157,7 @@ def compose(
     """The e-mail of one notice from plain values, translated into `language`."""
     subject, intro = MESSAGES[kind]
     values: dict[str, Any] = {"title": title, "actor": actor_name, "number": photo_number or 0}
-    if photo_number is not None:
+    if kind == "comment" and photo_number is not None:
         intro = PHOTO_COMMENT
     with translation.override(language):
         context = {
@@ -140,7 +183,7 @@ def render_notice(notice: Notice) -> EmailMultiAlternatives | None:
         return None
     story = notice.story
     anchor = ""
-    photo_number = None
+    photo_number = notice.photo_number
     if notice.comment is not None:
         anchor = f"#comment-{notice.comment.pk}"
         if notice.comment.image is not None:

@@ -54,7 +54,32 @@ _FIELD_NAMES: dict[str, Promise] = {
     "preferred_until": gettext_lazy("the preferred dates"),
     "alt_text": gettext_lazy("the alt text"),
     "no_identifiable_person": gettext_lazy("whether a person can be recognised"),
+    # What the admin's story form holds besides the fields above.
+    "author": gettext_lazy("the author"),
+    "co_authors": gettext_lazy("the co-authors"),
+    "carousel_ratio": gettext_lazy("the ratio of the carousel"),
+    "reviewer": gettext_lazy("who reviews it"),
+    "rejection_reason": gettext_lazy("the reason for rejection"),
+    "published_at": gettext_lazy("the time it went live"),
+    "science_signoff": gettext_lazy("the science sign-off"),
+    # What the admin's photo form holds besides the fields above.
+    "story": gettext_lazy("the story it belongs to"),
+    "position": gettext_lazy("the position"),
+    "original_name": gettext_lazy("the file name"),
+    "rendition_width": gettext_lazy("the size of the rendition"),
+    "rendition_height": gettext_lazy("the size of the rendition"),
+    "crop_x": gettext_lazy("the crop"),
+    "crop_y": gettext_lazy("the crop"),
+    "crop_width": gettext_lazy("the crop"),
+    "crop_height": gettext_lazy("the crop"),
+    "crop_by_hand": gettext_lazy("the crop"),
+    "crop_refitted": gettext_lazy("the crop"),
+    "processing_state": gettext_lazy("the processing state"),
+    "people": gettext_lazy("the consent records"),
 }
+_ADMIN_CHANGED = gettext_lazy("changed in the admin: %(changes)s")
+_ADMIN_PHOTO = gettext_lazy("photo %(number)s (%(fields)s)")
+_ADMIN_PHOTO_REMOVED = gettext_lazy("photo %(number)s (removed)")
 
 
 @dataclass(frozen=True)
@@ -79,11 +104,25 @@ def _fields(names: list[str]) -> str:
     return ", ".join(labels)
 
 
+def _admin_changes(params: dict[str, Any]) -> str:
+    changes = [_fields(list(params.get("fields", [])))] if params.get("fields") else []
+    changes.extend(
+        str(_ADMIN_PHOTO) % {"fields": _fields(list(photo.get("fields", []))), "number": photo.get("number")}
+        for photo in params.get("photos", [])
+    )
+    changes.extend(
+        str(_ADMIN_PHOTO_REMOVED) % {"number": number} for number in params.get("removed_photos", [])
+    )
+    return str(_ADMIN_CHANGED) % {"changes": ", ".join(changes)}
+
+
 def describe(event: StoryEvent) -> str:
     """What the actor did, in the active language."""
     action = ACTIONS.get(event.kind)
     if action is not None:
         return str(action.past)
+    if event.kind == EventKind.ADMIN_CHANGED:
+        return _admin_changes(event.params or {})
     pattern = _PAST.get(event.kind)
     if pattern is None:
         return event.kind

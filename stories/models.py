@@ -500,6 +500,8 @@ class EventKind(models.TextChoices):
 
     CREATED = "created", _("Story created")
     EDITED = "edited", _("Story changed")
+    # Saved in the Django admin, which writes the rows itself (`stories.admin`).
+    ADMIN_CHANGED = "admin_changed", _("Changed in the admin")
     CO_AUTHORS_CHANGED = "co_authors_changed", _("Co-authors changed")
     CO_AUTHOR_INVITED = "co_author_invited", _("Co-author invited")
     CO_AUTHOR_ACCEPTED = "co_author_accepted", _("Co-author accepted")
@@ -552,6 +554,9 @@ class Notice(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40)
     quote = models.TextField(_("quoted text"), blank=True)
+    # The photo the notice is about, numbered from 1 as the story page shows it then (a
+    # withdrawn consent); photos may be reordered or removed later.
+    photo_number = models.PositiveSmallIntegerField(_("photo"), null=True, blank=True)
     email = models.OneToOneField(
         "contributors.OutgoingEmail",
         on_delete=models.SET_NULL,

@@ -22,7 +22,7 @@ from ..errors import (
 from ..images import ImageRejected
 from .coauthors import co_author_accept, co_author_decline
 from .comments import comment_add
-from .editing import link_result, story_create, story_update
+from .editing import link_result, record_admin_change, story_create, story_update
 from .notices import notify
 from .people import consent_withdraw, erase_expired_contacts, person_add, person_forget, person_remove
 from .photos import (
@@ -90,6 +90,7 @@ __all__ = [
     "refit_photos",
     "person_forget",
     "person_remove",
+    "record_admin_change",
     "story_approve",
     "story_create",
     "story_lift_hold",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from contributors.models import Contributor, Publication
 
 from ..errors import EditConflict, InvalidInput, NotAllowed
-from ..models import CoAuthorInvitation, EventKind, Status, Story
+from ..models import CoAuthorInvitation, EventKind, Status, Story, StoryEvent
 from ..permissions import can_edit
 from ..validators import parse_result_reference
 from .common import check_hourly_limit, locked, now, record, sync
@@ -246,3 +246,42 @@ def story_update(*, story: Story, user: Any, expected_version: int, **fields: An
         if co_authors is not None:
             _set_co_authors(current, user, co_authors)
     return sync(story, current)
+
+
+def record_admin_change(
+    *,
+    story: Story,
+    user: Any,
+    fields: Iterable[str] = (),
+    added: Iterable[str] = (),
+    removed: Iterable[str] = (),
+    photos: Mapping[int, Iterable[str]] | None = None,
+    removed_photos: Iterable[int] = (),
+    created: bool = False,
+) -> StoryEvent | None:
+    """The History's row of a save in the Django admin, which writes the story's rows itself:
+    a story created there, or which fields changed, who joined or left the co-authors (by name),
+    what changed on which photo (numbered from 1) and which photos were removed. No row when
+    nothing changed."""
+    if created:
+        return record(story, user, EventKind.CREATED, to_status=story.status)
+    params: dict[str, Any] = {}
+    added, removed = sorted(added), sorted(removed)
+    # In the form's order; the co-authors only when someone joined or left.
+    names = [name for name in dict.fromkeys(fields) if name != "co_authors" or added or removed]
+    if added or removed:
+        if "co_authors" not in names:
+            names.append("co_authors")
+        params.update(added=added, removed=removed)
+    changed_photos = [
+        {"number": number, "fields": sorted(set(photo_fields))}
+        for number, photo_fields in sorted((photos or {}).items())
+        if photo_fields
+    ]
+    if changed_photos:
+        params["photos"] = changed_photos
+    if removed_photos:
+        params["removed_photos"] = sorted(removed_photos)
+    if not names and not params:
+        return None
+    return record(story, user, EventKind.ADMIN_CHANGED, fields=names, **params)

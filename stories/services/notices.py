@@ -49,6 +49,11 @@ def _reviewer_or_team(story: Story) -> list[Any]:
     return [story.reviewer] if story.reviewer else _team()
 
 
+def _reviewer_or_team_once_submitted(story: Story) -> list[Any]:
+    # A draft that was never submitted is nobody's business but its authors'.
+    return _reviewer_or_team(story) if story.submitted_at is not None else []
+
+
 def _recipients(kind: str, story: Story) -> list[Any]:
     if kind == "submit":
         return _team()
@@ -58,6 +63,11 @@ def _recipients(kind: str, story: Story) -> list[Any]:
         return _reviewer_or_team(story)
     if kind == "science_request_changes":
         return _authors(story) + _reviewer_or_team(story)
+    if kind in ("withdraw", "consent_withdrawn", "consent_withdrawn_in_review"):
+        return _authors(story) + _reviewer_or_team_once_submitted(story)
+    if kind == "consent_withdrawn_approved":
+        # The rest of the team hears of the post itself from the scheduling app.
+        return _authors(story) + ([story.reviewer] if story.reviewer else [])
     if kind == "resubmit":
         return [story.reviewer] if story.reviewer else _team()
     if kind == "comment":
@@ -73,6 +83,7 @@ def notify(
     quote: str = "",
     comment: Comment | None = None,
     recipients: list[Any] | None = None,
+    photo_number: int | None = None,
 ) -> int:
     """Tell everyone `kind` concerns (or `recipients`; never the actor): a notice and a queued
     e-mail each, sent after commit."""
@@ -89,7 +100,15 @@ def notify(
         if not user.email or not user.is_active:
             continue
         seen.add(user.pk)
-        notice = Notice(story=story, recipient=user, actor=actor, comment=comment, kind=kind, quote=quote)
+        notice = Notice(
+            story=story,
+            recipient=user,
+            actor=actor,
+            comment=comment,
+            kind=kind,
+            quote=quote,
+            photo_number=photo_number,
+        )
         message = emails.render_notice(notice)
         if message is None:
             continue

@@ -24,6 +24,7 @@ from ..signals import consent_withdrawn
 from ..workflow import UNDER_REVIEW
 from .common import locked, record, sync
 from .common import now as current_time
+from .notices import notify
 from .workflow import move
 
 _NOT_ALLOWED = _("You are not allowed to change the consent records of this story.")
@@ -98,7 +99,9 @@ def consent_withdraw(*, person: PersonShown, user: Any) -> PersonShown:
     """Record that a person shown no longer agrees.
 
     A story under review goes back to its authors (changes requested); an approved one keeps
-    its state, and `consent_withdrawn` lets the scheduling app pull or flag its post.
+    its state, and `consent_withdrawn` lets the scheduling app pull or flag its post. The authors
+    and whoever reviews the story (the team, if nobody has taken it yet) are told what must
+    happen to the photo.
     """
     story = person.image.story
     if not can_withdraw_consent(user, story):
@@ -113,6 +116,7 @@ def consent_withdraw(*, person: PersonShown, user: Any) -> PersonShown:
         if withdrawn != 1:
             raise TransitionNotAllowed(_("This person's consent has been withdrawn already."))
         number = person.image.position + 1
+        notice = "consent_withdrawn"
         if current.status in UNDER_REVIEW:
             # The authors must replace the photo or confirm nobody can be recognised.
             move(
@@ -122,8 +126,14 @@ def consent_withdraw(*, person: PersonShown, user: Any) -> PersonShown:
                 to_state=Status.CHANGES_REQUESTED,
                 params={"number": number},
             )
+            notice = "consent_withdrawn_in_review"
         else:
             record(current, user, EventKind.CONSENT_WITHDRAWN, number=number)
+            if current.status == Status.APPROVED:
+                notice = "consent_withdrawn_approved"
+        # A withdrawn or rejected story will not go out: nothing is left to do about the photo.
+        if current.status not in (Status.WITHDRAWN, Status.REJECTED):
+            notify(notice, story=current, actor=user, photo_number=number)
         person.refresh_from_db()
         after_commit(_send_consent_withdrawn, person_id=person.pk)
     sync(story, current)

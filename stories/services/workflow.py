@@ -269,25 +269,30 @@ def story_reject(*, story: Story, user: Any, reason: str) -> Story:
 
 
 def story_put_on_hold(*, story: Story, user: Any, reason: str) -> Story:
-    """Pause the review; the reason is shown to the authors on the story page."""
+    """Pause the review; the authors are told why, and see the reason on the story page."""
     reason = required_text(reason, "reason", _("Give the authors a reason."))
     with transaction.atomic():
         action, current = _begin("put_on_hold", story, user)
         _take(action, current, user, text=reason, reviewer=current.reviewer or user)
+        notify("put_on_hold", story=current, actor=user, quote=reason)
     return sync(story, current)
 
 
 def story_lift_hold(*, story: Story, user: Any) -> Story:
-    """Go on with the review: the story is in review again, with whoever has it."""
+    """Go on with the review: the story is in review again, with whoever has it; the authors
+    are told."""
     with transaction.atomic():
         action, current = _begin("lift_hold", story, user)
         _take(action, current, user, reviewer=current.reviewer or user)
+        notify("lift_hold", story=current, actor=user)
     return sync(story, current)
 
 
 def story_withdraw(*, story: Story, user: Any) -> Story:
-    """The authors take the story back for good."""
+    """The authors take the story back for good; the other authors are told, and so is whoever
+    reviews it (the team, if nobody has taken it yet) once it has been submitted."""
     with transaction.atomic():
         action, current = _begin("withdraw", story, user)
         _take(action, current, user)
+        notify("withdraw", story=current, actor=user)
     return sync(story, current)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from typing import Any
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from contributors.tests.factories import PublicationFactory, contributor_user, outreach_user
 from stories.models import Format, Status, Story
+from stories.templatetags.stories_extras import who
 from stories.tests.factories import PersonShownFactory, story_in
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +177,151 @@ def test_every_column_header_of_the_story_admin_is_german(people: dict[str, Any]
             if "checkbox" not in h
         ]
         assert heads[: len(expected)] == expected, heads
+
+
+def _change_form(client: Client, story: Story) -> dict[str, Any]:
+    """What the admin's change form sends when saved as it is shown."""
+    form = client.get(f"/admin/stories/story/{story.pk}/change/").context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields if name != "co_authors"}
+    data["co_authors"] = [c.pk for c in story.co_authors.all()]
+    for prefix in ("images", "events"):
+        data.update({f"{prefix}-{key}": value for key, value in _management(story, prefix).items()})
+    return data
+
+
+def _history(user: Any, story: Story, language: str = "en") -> str:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(user)
+    page = client.get(f"/stories/{story.pk}/").content.decode()
+    return squeeze(html.unescape(page.split('id="history"')[1]))
+
+
+def test_a_change_in_the_admin_shows_in_the_story_history_with_the_admin_and_what_changed(
+    people: dict[str, Any],
+) -> None:
+    author = people["contributor"]
+    story = story_in(
+        Status.IN_REVIEW, author=author.contributor, reviewer=people["outreach"], format=Format.CAROUSEL
+    )
+    joining = people["other_contributor"].contributor
+    client = admin_client(people)
+    data = _change_form(client, story)
+    data.update(
+        {
+            "title": "Muons at night",
+            "caption": "A better caption #CMS",
+            "co_authors": [joining.pk],
+            "reviewer": people["science"].pk,
+            "images-0-alt_text": "The detector at night, lit in blue.",
+            "images-1-DELETE": "on",
+        }
+    )
+    response = client.post(f"/admin/stories/story/{story.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    admin_name = who(people["admin"])
+    assert (
+        f"{admin_name} changed in the admin: the co-authors, the title, the caption, who reviews it, "
+        f"photo 1 (the alt text), photo 2 (removed); added: {joining.name}"
+    ) in _history(author, story)
+    assert (
+        f"{admin_name} änderte im Admin: die Mitautor·innen, den Titel, die Beschreibung, "
+        "wer sie prüft, Foto 1 (den Alternativtext), Foto 2 (entfernt); hinzugefügt:"
+    ) in _history(author, story, "de")
+    # The team sees the same History.
+    assert f"{admin_name} changed in the admin: the co-authors" in _history(people["outreach"], story)
+
+
+def test_saving_the_admin_form_unchanged_leaves_no_row_in_the_history(people: dict[str, Any]) -> None:
+    story = story_in(Status.SUBMITTED, author=people["contributor"].contributor)
+    client = admin_client(people)
+    before = story.events.count()
+    response = client.post(f"/admin/stories/story/{story.pk}/change/", _change_form(client, story))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert story.events.count() == before
+    assert "in the admin" not in _history(people["contributor"], story)
+
+
+def test_the_status_is_changed_on_the_story_page_not_in_the_admin(people: dict[str, Any]) -> None:
+    story = story_in(Status.IN_REVIEW, author=people["contributor"].contributor)
+    client = admin_client(people)
+    page = squeeze(client.get(f"/admin/stories/story/{story.pk}/change/").content.decode())
+    assert 'name="status"' not in page
+    assert (
+        'In review <span class="help">The status changes only through the review\'s actions: '
+        f'<a href="/stories/{story.pk}/">take the next step on the story page</a>'
+    ) in html.unescape(page)
+    data = _change_form(client, story)
+    data.update(status=Status.APPROVED, title="Approved by hand?")
+    assert client.post(f"/admin/stories/story/{story.pk}/change/", data).status_code == 302
+    story.refresh_from_db()
+    assert (story.status, story.title, story.approved_at) == (Status.IN_REVIEW, "Approved by hand?", None)
+    history = _history(people["contributor"], story)
+    assert "changed in the admin: the title" in history
+    assert "Approved" not in history
+
+
+def test_a_story_created_in_the_admin_starts_its_history_with_the_admin(people: dict[str, Any]) -> None:
+    author = people["contributor"]
+    client = admin_client(people)
+    response = client.post(
+        "/admin/stories/story/add/",
+        {
+            "author": author.contributor.pk,
+            "title": "Written for Anna",
+            "objective": "outreach",
+            "format": Format.SINGLE_IMAGE,
+            "images-TOTAL_FORMS": 0,
+            "images-INITIAL_FORMS": 0,
+            "events-TOTAL_FORMS": 0,
+            "events-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    story = Story.objects.get(title="Written for Anna")
+    assert f"{who(people['admin'])} created the story (Draft)" in _history(author, story)
+
+
+def test_changes_to_a_photo_and_its_people_in_the_admin_show_in_the_story_history(
+    people: dict[str, Any],
+) -> None:
+    author = people["contributor"]
+    story = story_in(Status.SUBMITTED, author=author.contributor)
+    image = story.images.get()
+    person = PersonShownFactory(image=image, name="Lea Hartmann")
+    client = admin_client(people)
+    form = client.get(f"/admin/stories/storyimage/{image.pk}/change/").context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: ("" if value is None else value) for name, value in data.items() if value is not False}
+    data.update(
+        {
+            "alt_text": "Lea at the opened detector.",
+            "people-TOTAL_FORMS": 1,
+            "people-INITIAL_FORMS": 1,
+            "people-MIN_NUM_FORMS": 0,
+            "people-MAX_NUM_FORMS": 1000,
+            "people-0-id": person.pk,
+            "people-0-image": image.pk,
+            "people-0-name": person.name,
+            "people-0-contact": person.contact,
+            # consent_given left out: unticked
+        }
+    )
+    response = client.post(f"/admin/stories/storyimage/{image.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    history = _history(author, story)
+    assert (
+        f"{who(people['admin'])} changed in the admin: photo 1 (the alt text, the consent records)" in history
+    )
+    # The History names the photo, never the person shown.
+    assert "Lea Hartmann" not in history
+
+    response = client.post(
+        f"/admin/stories/personshown/{person.pk}/change/",
+        {"image": image.pk, "name": "Lea Hartmann", "contact": "", "consent_wording": "I agree."},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert history.count("photo 1 (the consent records)") + 1 == _history(author, story).count(
+        "photo 1 (the consent records)"
+    )
