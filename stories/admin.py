@@ -242,7 +242,9 @@ class PersonShownInline(admin.TabularInline):
         "consent_withdrawn_at",
         "contact_erased_at",
     )
-    readonly_fields = ("consent_recorded_at", "consent_withdrawn_at", "contact_erased_at")
+    # Consent is recorded and withdrawn on the story page, which tells the people who must act
+    # and takes a post down; a tick changed here would do neither.
+    readonly_fields = ("consent_given", "consent_recorded_at", "consent_withdrawn_at", "contact_erased_at")
 
 
 def _record_photo_change(request: HttpRequest, image: StoryImage, fields: list[str]) -> None:
@@ -408,7 +410,9 @@ class PersonShownAdmin(admin.ModelAdmin):
     search_fields = ("name", "contact")
     list_select_related = ("image__story", "consent_recorded_by__contributor")
     raw_id_fields = ("image", "consent_recorded_by")
+    # As in PersonShownInline: consent changes only on the story page.
     readonly_fields = (
+        "consent_given",
         "consent_recorded_by",
         "consent_recorded_at",
         "consent_withdrawn_at",

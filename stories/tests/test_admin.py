@@ -303,9 +303,9 @@ def test_changes_to_a_photo_and_its_people_in_the_admin_show_in_the_story_histor
             "people-MAX_NUM_FORMS": 1000,
             "people-0-id": person.pk,
             "people-0-image": image.pk,
-            "people-0-name": person.name,
+            "people-0-name": "Lea Hartmann-Berg",
             "people-0-contact": person.contact,
-            # consent_given left out: unticked
+            # consent_given left out, as an unticked box would be: consent is not changed here
         }
     )
     response = client.post(f"/admin/stories/storyimage/{image.pk}/change/", data)
@@ -316,6 +316,10 @@ def test_changes_to_a_photo_and_its_people_in_the_admin_show_in_the_story_histor
     )
     # The History names the photo, never the person shown.
     assert "Lea Hartmann" not in history
+    # Consent is recorded and withdrawn on the story page only (which tells people and takes
+    # posts down): the admin's form cannot untick it.
+    person.refresh_from_db()
+    assert person.consent_given and person.consent_withdrawn_at is None
 
     response = client.post(
         f"/admin/stories/personshown/{person.pk}/change/",
