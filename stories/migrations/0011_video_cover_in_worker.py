@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-import stories.storage
+import stories.models
 import stories.videos
 
 
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 blank=True,
                 max_length=255,
-                storage=stories.storage.PrivateFileSystemStorage(),
+                storage=stories.models.PrivateMediaStorage(),
                 upload_to=stories.videos.video_cover_original_upload_to,
                 verbose_name="cover photo as uploaded",
             ),
