@@ -281,8 +281,8 @@ def video_check_upload(*, video_id: int) -> str:
                 )  # fmt: skip
                 if outcome == VideoState.QUEUED:
                     _queue_transcode(video)
-            if outcome == "replaced":
-                storage.delete(stored)
+            if outcome == "replaced" and not StoryVideo.objects.filter(original=stored).exists():
+                storage.delete(stored)  # a second check that lost the race must not take the first's file
         if outcome != "replaced":
             for piece in pieces:
                 storage.delete(piece)

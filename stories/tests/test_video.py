@@ -184,6 +184,29 @@ def test_a_dropped_connection_carries_on_from_what_arrived(
     assert Path(video.original.path).read_bytes() == content
 
 
+def test_a_check_whose_message_comes_twice_keeps_the_original_and_queues_one_conversion(
+    client: Any, people: dict[str, Any], tmp_path: Path, converted_inline: Any
+) -> None:
+    from stories.services.videos import video_check_upload
+
+    content = clips.android_portrait_mp4(tmp_path).read_bytes()
+    story = _draft(people, Format.REEL)
+    client.force_login(people["contributor"])
+    with converted_inline(execute=False):
+        clips.upload(client, story, clips.android_portrait_mp4(tmp_path))
+    video = StoryVideo.objects.get(story=story)
+    assert _status(client, story)["state"] == VideoState.CHECKING
+
+    with converted_inline(execute=False) as queued:
+        assert video_check_upload(video_id=video.pk) == VideoState.QUEUED
+        assert video_check_upload(video_id=video.pk) == VideoState.QUEUED  # the same message again
+
+    assert len(queued) == 1  # one conversion
+    video.refresh_from_db()
+    assert private_storage.open(video.original.name).read() == content
+    assert not private_storage.listdir(f"{video.original.name}.pieces")[1]  # the pieces are gone
+
+
 def test_a_video_over_the_size_cap_is_refused_before_anything_is_stored(
     client: Any, people: dict[str, Any], settings: Any
 ) -> None:
@@ -348,6 +371,24 @@ def test_a_failed_video_settings_form_keeps_what_was_entered_and_says_what_to_fi
     assert 'name="consent"' in page and 'name="consent" checked' not in page
     video = StoryVideo.objects.get(story=story)
     assert (video.cover_offset_ms, video.share_to_feed) == (1500, True)  # nothing saved
+
+
+def test_removing_a_reels_video_deletes_its_files_and_its_cover_frame(
+    client: Any, people: dict[str, Any], tmp_path: Path, converted_inline: Any
+) -> None:
+    story = clips.ready_video_story(Status.CHANGES_REQUESTED, clips.android_portrait_mp4(tmp_path),
+                                    author=people["contributor"].contributor, format=Format.REEL)  # fmt: skip
+    video = StoryVideo.objects.get(story=story)
+    files = [video.rendition.name, video.cover_frame.name]
+    assert all(default_storage.exists(name) for name in files)
+    client.force_login(people["contributor"])
+
+    with converted_inline(execute=True):
+        client.post(f"/stories/{story.pk}/video/remove/")
+
+    assert not StoryVideo.objects.filter(story=story).exists()
+    assert not [name for name in files if default_storage.exists(name)]
+    assert client.get(f"/stories/{story.pk}/video/cover/").status_code == 404
 
 
 def _huge_png() -> bytes:
