@@ -452,7 +452,14 @@ PUBLISH_VIDEO_POLL_SECONDS = env.int("PUBLISH_VIDEO_POLL_SECONDS", default=10)
 PUBLISH_VIDEO_POLL_MAX_SECONDS = env.int("PUBLISH_VIDEO_POLL_MAX_SECONDS", default=300)
 if not 0 < VIDEO_CHUNK_BYTES < DATA_UPLOAD_MAX_MEMORY_SIZE:
     raise ImproperlyConfigured("VIDEO_CHUNK_BYTES must be positive and below DATA_UPLOAD_MAX_MEMORY_SIZE")
-CELERY_TASK_ROUTES = {"stories.tasks.transcode_video": {"queue": VIDEO_QUEUE}}
+CELERY_TASK_ROUTES = {
+    name: {"queue": VIDEO_QUEUE}
+    for name in (
+        "stories.tasks.transcode_video",
+        "stories.tasks.check_uploaded_video",
+        "stories.tasks.make_video_cover",
+    )
+}
 
 # --- Graph API ------------------------------------------------------------------
 # Empty means Meta's own host for the account's flavour (graph.instagram.com or

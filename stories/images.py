@@ -365,6 +365,13 @@ def inspect_image(fileobj: ImageSource) -> InspectedImage:
     return info
 
 
+def inspect_image_header(fileobj: ImageSource) -> InspectedImage:
+    """The checks of `inspect_image` that need no pixels (content, size, pixel count, animation):
+    for an upload whose decoding is left to the worker, which refuses it then if it is damaged."""
+    with _checked_image(fileobj) as (_im, info):
+        return dataclasses.replace(info, decoded=False)
+
+
 # ---------------------------------------------------------------------------------------------
 # Cropping
 
@@ -575,19 +582,34 @@ def make_preview(fileobj: ImageSource, max_side: int = PREVIEW_MAX_SIDE) -> byte
     Checked like an upload (ImageRejected otherwise); crop boxes are fractions, so they fit the
     preview as they fit the original.
     """
+    return _whole_photo_jpeg(fileobj, (max_side, max_side), PREVIEW_QUALITY)
+
+
+# Meta's reel cover: a JPEG, 9:16 at most 1080 × 1920 (GRAPH_API.md).
+VIDEO_COVER_MAX_SIZE = (1080, 1920)
+VIDEO_COVER_QUALITY = 90
+
+
+def make_video_cover(fileobj: ImageSource) -> bytes:
+    """A reel's cover photo as Meta takes it: the whole upright photo as an sRGB JPEG without
+    metadata, within 1080 × 1920. Checked and decoded under the same guards as any photo."""
+    return _whole_photo_jpeg(fileobj, VIDEO_COVER_MAX_SIZE, VIDEO_COVER_QUALITY)
+
+
+def _whole_photo_jpeg(fileobj: ImageSource, max_size: tuple[int, int], quality: int) -> bytes:
     with _checked_image(fileobj) as (im, info):
         if info.format == "JPEG":
-            im.draft(im.mode, (max_side, max_side))
+            im.draft(im.mode, max_size)
         _decode(im)
         icc_profile = im.info.get("icc_profile")
         if info.format != "HEIF":  # pillow-heif has rotated it already
             ImageOps.exif_transpose(im, in_place=True)
         image = _to_8bit(im)
-        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        image.thumbnail(max_size, Image.Resampling.LANCZOS)
         image = _to_srgb(_flatten_on_white(image), icc_profile)
         image.info = {}
         buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=PREVIEW_QUALITY)
+        image.save(buffer, "JPEG", quality=quality)
     return buffer.getvalue()
 
 

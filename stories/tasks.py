@@ -30,6 +30,22 @@ def transcode_video(video_id: int) -> str:
     return video_transcode(video_id=video_id)
 
 
+# On the video queue too: joining a large upload and reading it with ffprobe, and cutting a frame
+# or decoding a cover photo, are kept off the web requests and off publishing's worker.
+@shared_task(soft_time_limit=600, time_limit=660)
+def check_uploaded_video(video_id: int) -> str:
+    from .services.videos import video_check_upload
+
+    return video_check_upload(video_id=video_id)
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def make_video_cover(video_id: int) -> str:
+    from .services.videos import video_make_cover
+
+    return video_make_cover(video_id=video_id)
+
+
 @shared_task(soft_time_limit=120, time_limit=180)
 def requeue_waiting_videos() -> int:
     from .services.videos import requeue_waiting_videos as sweep

@@ -31,7 +31,14 @@ class VideoSettingsForm(forms.Form):
         required=False,
         help_text=_("Play the video, pause where the cover should be, and press “Use this moment”."),
     )
-    cover_photo = forms.ImageField(label=_("Cover photo"), required=False)
+    # A plain file field: ImageField would decode the photo in the request. The service checks
+    # its header; the worker decodes it and makes the JPEG cover.
+    cover_photo = forms.FileField(
+        label=_("Cover photo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,.heic"}),
+        help_text=_("JPEG, PNG, WebP or HEIC; it is made into the cover in the background."),
+    )
     share_to_feed = forms.BooleanField(
         label=_("Also show the reel in the account's feed"), required=False, initial=True
     )

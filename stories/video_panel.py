@@ -23,7 +23,8 @@ def video_panel(request: Any, story: Any) -> Panel | None:
     form = None
     may_edit = can_edit(request.user, story)
     if video is not None and video.is_ready and may_edit:
-        form = VideoSettingsForm(
+        # A settings form that failed comes back bound, with what was entered and its errors.
+        form = getattr(request, "video_settings_form", None) or VideoSettingsForm(
             initial={
                 "consent": video.consent_confirmed_at is not None,
                 "cover": video.cover or CoverChoice.FRAME,

@@ -17,11 +17,19 @@ from .storage import private_storage
 
 class VideoState(models.TextChoices):
     UPLOADING = "uploading", _("Uploading")
+    CHECKING = "checking", _("Checking the video")
     TOO_LONG = "too_long", _("Too long for a story: waiting for your choice")
     QUEUED = "queued", _("Waiting to be converted")
     CONVERTING = "converting", _("Being converted")
     READY = "ready", _("Ready")
     REFUSED = "refused", _("Refused")
+
+
+class CoverState(models.TextChoices):
+    NONE = "", _("No cover yet")
+    MAKING = "making", _("The cover is being made")
+    READY = "ready", _("Cover ready")
+    FAILED = "failed", _("The cover could not be made")
 
 
 class CoverChoice(models.TextChoices):
@@ -39,6 +47,14 @@ def video_rendition_upload_to(instance: StoryVideo, filename: str) -> str:
 
 def video_cover_upload_to(instance: StoryVideo, filename: str) -> str:
     return f"video-covers/{uuid.uuid4().hex}.jpg"
+
+
+def video_cover_original_upload_to(instance: StoryVideo, filename: str) -> str:
+    return f"video-cover-originals/{uuid.uuid4().hex}"
+
+
+def video_frame_upload_to(instance: StoryVideo, filename: str) -> str:
+    return f"video-frames/{uuid.uuid4().hex}.jpg"
 
 
 class StoryVideo(models.Model):
@@ -73,6 +89,22 @@ class StoryVideo(models.Model):
     cover_photo = models.FileField(
         _("cover photo"), upload_to=video_cover_upload_to, blank=True, max_length=255
     )
+    # The photo as it was uploaded, kept private until the worker has made the JPEG cover from it.
+    cover_original = models.FileField(
+        _("cover photo as uploaded"),
+        upload_to=video_cover_original_upload_to,
+        storage=private_storage,
+        blank=True,
+        max_length=255,
+    )
+    # The frame at cover_offset_ms, cut by the worker, for the pages that show the cover.
+    cover_frame = models.FileField(
+        _("cover frame"), upload_to=video_frame_upload_to, blank=True, max_length=255
+    )
+    cover_state = models.CharField(
+        _("cover state"), max_length=8, choices=CoverState.choices, default=CoverState.NONE, blank=True
+    )
+    cover_problem = models.TextField(_("why the cover could not be made"), blank=True)
     share_to_feed = models.BooleanField(_("also show the reel in the feed"), default=True)
     # Who confirmed that everyone recognisable in the video agreed (or that nobody can be recognised).
     consent_confirmed_by = models.ForeignKey(
@@ -94,6 +126,9 @@ class StoryVideo(models.Model):
             models.CheckConstraint(condition=Q(state__in=VideoState.values), name="story_video_state_valid"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="story_video_progress_percent"),
             models.CheckConstraint(
+                condition=Q(cover_state__in=CoverState.values), name="story_video_cover_state_valid"
+            ),
+            models.CheckConstraint(
                 condition=Q(received_bytes__lte=models.F("upload_size")),
                 name="story_video_received_within_size",
             ),
@@ -109,6 +144,10 @@ class StoryVideo(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.state in (VideoState.QUEUED, VideoState.CONVERTING)
+
+    @property
+    def cover_is_making(self) -> bool:
+        return self.cover_state == CoverState.MAKING
 
     @property
     def duration(self) -> float:

@@ -167,6 +167,15 @@ def test_web_and_worker_on_different_disks_share_only_the_store(
     assert video.rendition.name in _keys(s3_store, s3_store.media_bucket)
     played = client.get(f"/stories/{reel.pk}/video/rendition/")
     assert b"".join(played.streaming_content)[4:8] == b"ftyp"
+    # The worker cuts the cover frame from the rendition in the store, and stores it there.
+    video = wait_until(
+        lambda: StoryVideo.objects.filter(pk=video.pk, cover_state__in=("ready", "failed")).first(),
+        timeout=60,
+    )
+    assert video.cover_state == "ready", (video.cover_problem, celery_worker_process.log())
+    assert video.cover_frame.name in _keys(s3_store, s3_store.media_bucket)
+    cover = client.get(f"/stories/{reel.pk}/video/cover/")
+    assert b"".join(cover.streaming_content)[:3] == b"\xff\xd8\xff"
 
     StoryImage.objects.filter(pk=image.pk).update(
         alt_text="The beam pipe, open.", no_identifiable_person=True

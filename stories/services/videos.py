@@ -1,15 +1,16 @@
 """The video of a reel or a video story: upload in pieces, checks, conversion, cover, removal.
 
 The upload arrives in pieces (`video_upload_piece`), each appended at the offset the row says was
-received, so a dropped connection carries on where it stopped. The last piece is probed (ffprobe
-reads only the headers: quick) and either refused with a reason, held for the scientist's choice
-(a story over 60 s), or queued for conversion on the video queue. Conversion
-(`video_transcode`) runs only in the worker; the request never waits for it.
+received, so a dropped connection carries on where it stopped. When the last piece is in, the
+worker (`video_check_upload`, on the video queue) joins the pieces, keeps the original and probes
+it, then refuses it with a reason, holds it for the scientist's choice (a story over 60 s), or
+queues its conversion (`video_transcode`). The reel's cover (the chosen frame, or the JPEG made
+from an uploaded photo) is made by the worker too (`video_make_cover`). A request never runs
+ffmpeg, never decodes a photo and never waits for the worker.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import shutil
 import tempfile
@@ -26,20 +27,33 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from contributors.queueing import after_commit
 
 from .. import video as media
 from ..errors import InvalidInput, NotAllowed, StoryError
+from ..images import ImageRejected, inspect_image_header, make_video_cover
 from ..models import EventKind, Format, Story, StoryImage
 from ..permissions import can_edit
-from ..videos import CoverChoice, StoryVideo, VideoState, video_cover_upload_to, video_original_upload_to
+from ..videos import (
+    CoverChoice,
+    CoverState,
+    StoryVideo,
+    VideoState,
+    video_cover_original_upload_to,
+    video_cover_upload_to,
+    video_frame_upload_to,
+    video_original_upload_to,
+)
 from .common import locked, record
 
 logger = logging.getLogger(__name__)
 
 VIDEO_FORMATS = (Format.REEL, Format.STORY)
+# An upload nobody has sent a piece to for this long is given up: its pieces are deleted.
+ABANDONED_UPLOAD_AFTER = timedelta(hours=24)
+# The states in which the upload's pieces are still kept beside the original's name.
+_PIECES_KEPT = (VideoState.UPLOADING, VideoState.CHECKING)
 
 
 class UploadOutOfStep(StoryError):
@@ -75,12 +89,29 @@ def _queue_transcode(video: StoryVideo) -> None:
     )
 
 
+def _queue_check(video_id: int) -> None:
+    from .. import tasks
+
+    after_commit(tasks.check_uploaded_video.delay, video_id)
+
+
+def _queue_cover(video_id: int) -> None:
+    from .. import tasks
+
+    after_commit(tasks.make_video_cover.delay, video_id)
+
+
+def _stored_files(video: StoryVideo) -> list[tuple[Any, str]]:
+    """Every file the row holds (and the upload's pieces while they are kept), as (storage, name)."""
+    fields = (video.original, video.rendition, video.cover_photo, video.cover_original, video.cover_frame)
+    files = [(field.storage, field.name) for field in fields if field]
+    if video.original and video.state in _PIECES_KEPT:
+        files += [(video.original.storage, name) for name in _pieces(video)]
+    return files
+
+
 def _delete_files(video: StoryVideo) -> None:
-    if video.original and video.state == VideoState.UPLOADING:
-        _delete_pieces(video)
-    for field in (video.original, video.rendition, video.cover_photo):
-        if field:
-            field.storage.delete(field.name)
+    _delete_stored(_stored_files(video))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,9 +151,14 @@ def video_upload_piece(
             )
         _store_piece(video, offset, data)
         video.received_bytes = offset + len(data)
-        video.save(update_fields=["received_bytes", "updated_at"])
         if video.received_bytes == total:
-            _check_upload(current, user, video)
+            # The worker joins, keeps and probes it; the page follows the check by polling.
+            video.state = VideoState.CHECKING
+            video.save(update_fields=["received_bytes", "state", "updated_at"])
+            record(current, user, EventKind.VIDEO_ADDED, name=video.original_name)
+            _queue_check(video.pk)
+        else:
+            video.save(update_fields=["received_bytes", "updated_at"])
     return video
 
 
@@ -183,39 +219,84 @@ def _join_pieces(video: StoryVideo, target: Path) -> None:
         joined.truncate(video.received_bytes)
 
 
-def _check_upload(story: Story, user: Any, video: StoryVideo) -> None:
-    """The whole file is here: join its pieces, keep it as the original, probe it and refuse, hold
-    or queue it."""
+def video_check_upload(*, video_id: int) -> str:
+    """In the worker: the whole upload is here. Join its pieces, keep it as the original, probe it
+    and refuse it, hold it (a story over 60 s) or queue its conversion."""
+    video = StoryVideo.objects.select_related("story").filter(pk=video_id).first()
+    if video is None:
+        return "gone"
+    if video.state != VideoState.CHECKING:
+        return str(video.state)
+    # One worker at a time (a message delivered twice, or handed out again by the sweep): the
+    # first to move `updated_at` on has it.
+    claimed = StoryVideo.objects.filter(
+        pk=video_id, state=VideoState.CHECKING, updated_at=video.updated_at
+    ).update(updated_at=timezone.now())
+    if claimed != 1:
+        return "taken"
+    storage, name = video.original.storage, video.original.name
     workdir = Path(tempfile.mkdtemp(prefix="video-upload-"))
     try:
         joined = workdir / "original"
-        _join_pieces(video, joined)
-        storage, name = video.original.storage, video.original.name
-        storage.delete(name)
-        with joined.open("rb") as handle:
-            video.original.name = storage.save(name, File(handle))
-        _delete_pieces(video)
-        found = media.probe(joined)
-        too_long = media.check(found, is_story=story.format == Format.STORY)
-    except media.VideoRefused as refused:
-        video.original.storage.delete(video.original.name)
-        video.original = ""
-        video.state, video.problem = VideoState.REFUSED, refused.message
-        video.save()
-        return
+        pieces = _pieces(video)
+        if pieces:
+            try:
+                _join_pieces(video, joined)
+            except FileNotFoundError:
+                return "replaced"  # a new upload or a removal took its pieces away meanwhile
+            storage.delete(name)
+            with joined.open("rb") as handle:
+                stored = storage.save(name, File(handle))
+        elif storage.exists(name):  # an earlier try stored it and stopped before saying so
+            with storage.open(name, "rb") as kept, joined.open("wb") as local:
+                shutil.copyfileobj(kept, local, 1024 * 1024)
+            stored = name
+        else:
+            return "replaced"  # removed or replaced meanwhile: its pieces are gone
+        try:
+            found = media.probe(joined)
+            too_long = media.check(found, is_story=video.story.format == Format.STORY)
+        except media.VideoRefused as refused:
+            storage.delete(stored)
+            outcome = _checked(video, name, state=VideoState.REFUSED, problem=refused.message, original="")
+        else:
+            video.original.name, video.probe = stored, found.as_dict()
+            if too_long:
+                problem = _(
+                    "This video is %(length)s long; a story may be at most 60 seconds. "
+                    "You can keep its first 60 seconds, or upload a shorter clip."
+                ) % {"length": media.seconds(found.duration)}
+                outcome = _checked(
+                    video,
+                    name,
+                    state=VideoState.TOO_LONG,
+                    problem=problem,
+                    original=stored,
+                    probe=video.probe,
+                )
+            else:
+                outcome = _checked(
+                    video, name, state=VideoState.QUEUED, problem="", progress=0, queued_at=timezone.now(),
+                    original=stored, probe=video.probe,
+                )  # fmt: skip
+                if outcome == VideoState.QUEUED:
+                    _queue_transcode(video)
+            if outcome == "replaced" and not StoryVideo.objects.filter(original=stored).exists():
+                storage.delete(stored)  # a second check that lost the race must not take the first's file
+        if outcome != "replaced":
+            for piece in pieces:
+                storage.delete(piece)
+        return outcome
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    video.probe = found.as_dict()
-    if too_long:
-        video.state = VideoState.TOO_LONG
-        video.problem = _(
-            "This video is %(length)s long; a story may be at most 60 seconds. "
-            "You can keep its first 60 seconds, or upload a shorter clip."
-        ) % {"length": media.seconds(found.duration)}
-        video.save()
-    else:
-        _queue(video)
-    record(story, user, EventKind.VIDEO_ADDED, name=video.original_name)
+
+
+def _checked(video: StoryVideo, original_name: str, **fields: Any) -> str:
+    """Store the check's outcome, unless the video was replaced or removed meanwhile."""
+    changed = StoryVideo.objects.filter(
+        pk=video.pk, state=VideoState.CHECKING, original=original_name
+    ).update(updated_at=timezone.now(), **fields)
+    return str(fields["state"]) if changed == 1 else "replaced"
 
 
 def _queue(video: StoryVideo) -> None:
@@ -244,9 +325,7 @@ def video_remove(*, story: Story, user: Any) -> None:
         video = StoryVideo.objects.select_for_update().filter(story=current).first()
         if video is None:
             raise StoryError(_("This story has no video."))
-        files = [(f.storage, f.name) for f in (video.original, video.rendition, video.cover_photo) if f]
-        if video.original and video.state == VideoState.UPLOADING:
-            files += [(video.original.storage, name) for name in _pieces(video)]
+        files = _stored_files(video)
         video.delete()
         record(current, user, EventKind.VIDEO_REMOVED)
         after_commit(_delete_stored, files)
@@ -271,13 +350,20 @@ def video_update_settings(
     share_to_feed: bool = True,
     consent: bool = False,
 ) -> StoryVideo:
+    """The reel's cover (a frame or a photo), the feed choice and the consent. A new photo is
+    checked by its header here and made into the cover by the worker, as is a new frame."""
+    if cover not in CoverChoice.values:
+        raise InvalidInput({"cover": [_("Choose a frame or a photo.")]})
+    if cover_photo is not None:
+        try:
+            inspect_image_header(cover_photo)
+        except ImageRejected as exc:
+            raise InvalidInput({"cover_photo": [str(exc.message)]}) from None
     with transaction.atomic():
         current = _editable(story, user)
         video = StoryVideo.objects.select_for_update().filter(story=current).first()
         if video is None:
             raise StoryError(_("This story has no video."))
-        if cover not in CoverChoice.values:
-            raise InvalidInput({"cover": [_("Choose a frame or a photo.")]})
         length = video.duration
         if cover_seconds < 0 or (length and cover_seconds > length):
             raise InvalidInput(
@@ -287,39 +373,103 @@ def video_update_settings(
                     ]
                 }
             )
-        if cover_photo is not None:
-            content = _cover_jpeg(cover_photo)
-            if video.cover_photo:
-                video.cover_photo.storage.delete(video.cover_photo.name)
-            video.cover_photo.save(
-                video_cover_upload_to(video, "cover.jpg"), ContentFile(content), save=False
-            )
-        if cover == CoverChoice.PHOTO and not video.cover_photo:
+        if cover == CoverChoice.PHOTO and not (cover_photo or video.cover_photo or video.cover_original):
             raise InvalidInput({"cover_photo": [_("Choose the photo for the cover.")]})
+        remake = False
+        if cover_photo is not None:
+            if video.cover_original:
+                video.cover_original.storage.delete(video.cover_original.name)
+            cover_photo.seek(0)
+            video.cover_original.save(video_cover_original_upload_to(video, "cover"), cover_photo, save=False)
+            remake = True
+        offset_ms = int(round(cover_seconds * 1000))
+        if offset_ms != video.cover_offset_ms or (video.is_ready and video.cover_state == CoverState.NONE):
+            remake = True
         video.cover = cover
-        video.cover_offset_ms = int(round(cover_seconds * 1000))
+        video.cover_offset_ms = offset_ms
         video.share_to_feed = share_to_feed
         if consent and video.consent_confirmed_at is None:
             video.consent_confirmed_by, video.consent_confirmed_at = user, timezone.now()
         elif not consent:
             video.consent_confirmed_by, video.consent_confirmed_at = None, None
+        if remake and video.is_ready:
+            video.cover_state, video.cover_problem = CoverState.MAKING, ""
+            _queue_cover(video.pk)
         video.save()
         record(current, user, EventKind.VIDEO_SETTINGS)
     return video
 
 
-def _cover_jpeg(upload: Any) -> bytes:
-    """The cover photo as Meta takes it: an upright sRGB JPEG without EXIF, at most 1080 × 1920."""
+def video_make_cover(*, video_id: int) -> str:
+    """In the worker: cut the frame at the chosen moment and, when a photo was uploaded, make the
+    JPEG cover Meta takes from it. Stored unless the choices changed meanwhile (the change
+    queued its own run)."""
+    video = StoryVideo.objects.filter(pk=video_id).first()
+    if video is None:
+        return "gone"
+    if video.cover_state != CoverState.MAKING:
+        return str(video.cover_state)
+    made: list[str] = []
+    fields: dict[str, Any] = {"cover_state": CoverState.READY, "cover_problem": ""}
+    problems: list[str] = []
+    if video.rendition:
+        frame = _cut_frame(video)
+        if frame:
+            made.append(default_storage.save(video_frame_upload_to(video, "frame.jpg"), ContentFile(frame)))
+            fields["cover_frame"] = made[-1]
+        else:
+            fields["cover_frame"] = ""
+            problems.append(
+                _("No frame could be cut from the video at %(at)s s; pick another moment.")
+                % {"at": f"{video.cover_offset_ms / 1000:.1f}"}
+            )
+    if video.cover_original:
+        fields["cover_original"] = ""
+        try:
+            with tempfile.TemporaryFile() as local:
+                with video.cover_original.open("rb") as stored:
+                    shutil.copyfileobj(stored, local, 1024 * 1024)
+                content = make_video_cover(local)
+        except ImageRejected as exc:
+            problems.append(_("The cover photo could not be used: %(reason)s") % {"reason": exc.message})
+            if not video.cover_photo:
+                fields["cover"] = CoverChoice.FRAME
+        else:
+            made.append(default_storage.save(video_cover_upload_to(video, "cover.jpg"), ContentFile(content)))
+            fields["cover_photo"] = made[-1]
+    if problems:
+        fields["cover_state"], fields["cover_problem"] = CoverState.FAILED, " ".join(problems)
+    changed = StoryVideo.objects.filter(
+        pk=video_id,
+        cover_state=CoverState.MAKING,
+        rendition=video.rendition.name,
+        cover_offset_ms=video.cover_offset_ms,
+        cover_original=video.cover_original.name,
+    ).update(updated_at=timezone.now(), **fields)
+    if changed != 1:
+        _delete_stored([(default_storage, name) for name in made])
+        return "replaced"
+    replaced = [video.cover_frame, video.cover_original]
+    if "cover_photo" in fields:
+        replaced.append(video.cover_photo)
+    _delete_stored([(field.storage, field.name) for field in replaced if field])
+    return str(fields["cover_state"])
+
+
+def _cut_frame(video: StoryVideo) -> bytes:
+    """The frame at the chosen moment (the first one when that is past the end of a shortened
+    clip), from a local copy of the rendition: the store may be on another machine."""
+    workdir = Path(tempfile.mkdtemp(prefix="video-frame-"))
     try:
-        with Image.open(upload) as opened:
-            opened.load()
-            image = ImageOps.exif_transpose(opened).convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise InvalidInput({"cover_photo": [_("The cover must be a photo (JPEG, PNG or WebP).")]}) from exc
-    image.thumbnail((1080, 1920))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
-    return buffer.getvalue()
+        local = workdir / "rendition.mp4"
+        with video.rendition.open("rb") as stored, local.open("wb") as copy:
+            shutil.copyfileobj(stored, copy, 1024 * 1024)
+        at = video.cover_offset_ms / 1000
+        return media.frame_jpeg(str(local), at) or media.frame_jpeg(str(local), 0)
+    except OSError:
+        return b""
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,12 +523,14 @@ def video_transcode(*, video_id: int) -> str:
             )
         done = _converted(
             video_id, original_name, state=VideoState.READY, problem="", rendition=stored,
-            rendition_probe=made.as_dict(), progress=100,
+            rendition_probe=made.as_dict(), progress=100, cover_state=CoverState.MAKING, cover_problem="",
         )  # fmt: skip
         if done != VideoState.READY:
             default_storage.delete(stored)  # replaced or removed while converting
-        elif video.rendition and video.rendition.name != stored:
-            default_storage.delete(video.rendition.name)
+        else:
+            if video.rendition and video.rendition.name != stored:
+                default_storage.delete(video.rendition.name)
+            _queue_cover(video_id)
         return done
     except Exception as exc:  # a time limit or a crash: say so on the row, never leave it converting
         from celery.exceptions import SoftTimeLimitExceeded
@@ -395,8 +547,10 @@ def video_transcode(*, video_id: int) -> str:
 
 
 def requeue_waiting_videos(*, now: Any = None) -> int:
-    """The sweep: a conversion whose message was lost, or whose worker died (no progress for a
-    while), is queued again. A second message for the same video finds it claimed and does nothing."""
+    """The sweep: a check, conversion or cover whose message was lost, or whose worker died (no
+    progress for a while), is queued again; a second message for the same video finds the work
+    claimed or done and does nothing. Uploads abandoned for a day are given up. Returns how many
+    pieces of work were queued again."""
     now = now or timezone.now()
     waited = now - timedelta(seconds=settings.VIDEO_REQUEUE_AFTER_SECONDS)
     StoryVideo.objects.filter(state=VideoState.CONVERTING, updated_at__lt=waited).update(
@@ -408,7 +562,33 @@ def requeue_waiting_videos(*, now: Any = None) -> int:
     ):
         _queue_transcode(video)
         count += 1
+    for video_id in StoryVideo.objects.filter(state=VideoState.CHECKING, updated_at__lt=waited).values_list(
+        "pk", flat=True
+    ):
+        _queue_check(video_id)
+        count += 1
+    for video_id in StoryVideo.objects.filter(
+        cover_state=CoverState.MAKING, updated_at__lt=waited
+    ).values_list("pk", flat=True):
+        _queue_cover(video_id)
+        count += 1
+    _give_up_abandoned_uploads(now)
     return count
+
+
+def _give_up_abandoned_uploads(now: Any) -> None:
+    """An upload that stopped a day ago will not go on: delete its pieces and the row, so nothing
+    is left behind (the page offers the upload afresh)."""
+    for video in StoryVideo.objects.filter(
+        state=VideoState.UPLOADING, updated_at__lt=now - ABANDONED_UPLOAD_AFTER
+    ):
+        files = _stored_files(video)
+        # Only when no piece arrived since it was read: a compare-and-set on the row.
+        deleted, _rows = StoryVideo.objects.filter(
+            pk=video.pk, state=VideoState.UPLOADING, updated_at=video.updated_at
+        ).delete()
+        if deleted:
+            _delete_stored(files)
 
 
 def _converted(video_id: int, original_name: str, **fields: Any) -> str:
@@ -440,8 +620,12 @@ def video_problems(story: Story, video: StoryVideo | None, images: list[StoryIma
         )
     elif video.state == VideoState.UPLOADING:
         problems.append(_("The video has not finished uploading."))
+    elif video.state == VideoState.CHECKING:
+        problems.append(_("The video is still being checked."))
     elif not video.is_ready:
         problems.append(_("The video is still being converted."))
+    elif story.format == Format.REEL and video.cover == CoverChoice.PHOTO and video.cover_is_making:
+        problems.append(_("The cover photo is still being made."))
     if video is not None and video.consent_confirmed_at is None:
         problems.append(
             _(

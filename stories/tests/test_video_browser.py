@@ -41,19 +41,27 @@ def test_a_dropped_connection_does_not_lose_the_upload_and_the_page_shows_the_co
 
     page.get_by_label("Video file").set_input_files(str(source))
 
-    expect(page.get_by_text("Uploaded. Open the story page to follow the conversion.")).to_be_visible()
+    # The last piece is answered at once; the page says the worker is checking the file.
+    expect(page.get_by_text("Checking the video…")).to_be_visible()
     expect(page.get_by_label("Upload progress")).to_have_attribute("value", "100")
     assert dropped, "the second piece was never sent"
+    from stories.services.videos import video_check_upload, video_make_cover, video_transcode
+
+    video_check_upload(video_id=StoryVideo.objects.get(story=story).pk)  # what the worker does
+    expect(page.get_by_text("Uploaded. Open the story page to follow the conversion.")).to_be_visible()
     video = StoryVideo.objects.get(story=story)
     assert Path(video.original.path).read_bytes() == source.read_bytes()
     assert video.state == VideoState.QUEUED  # no worker here: the page waits for one
 
     page.get_by_role("link", name="Follow the conversion").click()
     expect(page.get_by_test_id("video-state")).to_have_text("Waiting to be converted")
-    # A worker converts it meanwhile; the page follows without a reload by the person.
-    from stories.services.videos import video_transcode
-
+    # A worker converts it and cuts the cover frame meanwhile; the page follows without a reload
+    # by the person.
     video_transcode(video_id=video.pk)
+    expect(page.get_by_test_id("video-state")).to_have_text("Ready", timeout=20_000)
+    expect(page.get_by_test_id("video-cover-state")).to_be_visible()
+    video_make_cover(video_id=video.pk)
+    expect(page.get_by_test_id("video-cover")).to_be_visible(timeout=20_000)
     expect(page.get_by_test_id("video-preview")).to_be_visible(timeout=20_000)
     # The browser plays it: a portrait, in the 9:16 frame.
     wait_for_js(page.get_by_test_id("video-preview"), "video => video.readyState >= 1", timeout=30)

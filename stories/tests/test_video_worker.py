@@ -1,4 +1,5 @@
-"""A real worker converts an uploaded video on the video queue; the upload does not wait for it."""
+"""A real worker checks and converts an uploaded video on the video queue and cuts the reel's cover
+frame; the upload does not wait for any of it."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from stories.videos import VideoState
 def test_conversions_go_to_the_video_queue_not_the_one_publishing_and_mail_use() -> None:
     from cmsatdesy_cms.celery import app
 
-    route = app.amqp.router.route({}, "stories.tasks.transcode_video")
-    assert route["queue"].name == settings.VIDEO_QUEUE != settings.CELERY_TASK_DEFAULT_QUEUE
+    for task in ("transcode_video", "check_uploaded_video", "make_video_cover"):
+        route = app.amqp.router.route({}, f"stories.tasks.{task}")
+        assert route["queue"].name == settings.VIDEO_QUEUE != settings.CELERY_TASK_DEFAULT_QUEUE, task
     assert (
         app.amqp.router.route({}, "scheduling.tasks.wake")["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE
     )
@@ -40,14 +42,14 @@ def test_the_upload_answers_before_the_conversion_and_the_worker_shows_its_progr
 
     answer = clips.upload(client, story, source, piece=settings.VIDEO_CHUNK_BYTES)
 
-    assert answer.status_code == 200 and answer.json()["state"] == VideoState.QUEUED
+    assert answer.status_code == 200 and answer.json()["state"] == VideoState.CHECKING
     assert not StoryVideo.objects.get(story=story).rendition
     seen: set[tuple[str, int]] = set()
 
     def converted() -> bool:
         status = client.get(f"/stories/{story.pk}/video/status/").json()
         seen.add((status["state"], status["progress"]))
-        return status["state"] not in (VideoState.QUEUED, VideoState.CONVERTING)
+        return status["state"] not in (VideoState.CHECKING, VideoState.QUEUED, VideoState.CONVERTING)
 
     wait_until(converted, timeout=90, interval=0.2)
     video = StoryVideo.objects.get(story=story)
@@ -55,3 +57,8 @@ def test_the_upload_answers_before_the_conversion_and_the_worker_shows_its_progr
     assert any(state == VideoState.CONVERTING and 0 < progress < 100 for state, progress in seen), seen
     info = clips.ffprobe(video.rendition.path)
     assert float(info["format"]["duration"]) == pytest.approx(12.0, abs=0.2)
+    # Then the worker cuts the cover frame; the page gets it as a stored file.
+    wait_until(lambda: client.get(f"/stories/{story.pk}/video/status/").json()["cover_state"] == "ready",
+               timeout=30, interval=0.2)  # fmt: skip
+    cover = client.get(f"/stories/{story.pk}/video/cover/")
+    assert cover.status_code == 200 and b"".join(cover.streaming_content)[:3] == b"\xff\xd8\xff"

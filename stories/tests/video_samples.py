@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from stories.models import Story, StoryVideo
 from stories.tests.factories import STEP_TEXTS, _path_to, complete_story
-from stories.videos import VideoState
+from stories.videos import CoverState, VideoState
 
 # A place in Hamburg (DESY), written the way iPhones store it.
 GPS = "+53.5753+009.8780/"
@@ -134,9 +134,13 @@ def ready_video_story(status: str, clip: Path, **kwargs: Any) -> Story:
         rendition_probe={"duration": 4.0, "width": 144, "height": 256},
         progress=100,
         cover_offset_ms=1500,
+        cover_state=CoverState.MAKING,
         consent_confirmed_by=story.author.user,
         consent_confirmed_at=timezone.now(),
     )
+    from stories.services.videos import video_make_cover
+
+    video_make_cover(video_id=story.video.pk)  # as the worker does once the conversion is done
     return walk_to(story, status)
 
 

@@ -149,7 +149,7 @@ def _frame_class(image: StoryImage | None) -> str:
     return min(frames, key=lambda name: abs(frames[name] - ratio))
 
 
-def _render_story(request: HttpRequest, story: Story, status: int = 200, **overrides: Any) -> HttpResponse:
+def render_story(request: HttpRequest, story: Story, status: int = 200, **overrides: Any) -> HttpResponse:
     context = _story_page_context(request, story)
     context.update(overrides)
     return render(request, "stories/detail.html", context, status=status)
@@ -158,7 +158,7 @@ def _render_story(request: HttpRequest, story: Story, status: int = 200, **overr
 @login_required
 @require_GET
 def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_story(request, visible_story(request, pk))
+    return render_story(request, visible_story(request, pk))
 
 
 @login_required
@@ -170,7 +170,7 @@ def story_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
         raise Http404
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        return _render_story(request, story, status=400, transition_form=form, failed_action=action)
+        return render_story(request, story, status=400, transition_form=form, failed_action=action)
     try:
         chosen.take(story=story, user=request.user, text=form.cleaned_data["text"])
     except services.StepBlocked as exc:
@@ -180,7 +180,7 @@ def story_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
         return redirect("stories:detail", pk=story.pk)
     except services.InvalidInput as exc:
         form.add_error("text", str(exc.message) if not exc.errors else next(iter(exc.errors.values()))[0])
-        return _render_story(request, story, status=400, transition_form=form, failed_action=action)
+        return render_story(request, story, status=400, transition_form=form, failed_action=action)
     except services.StoryError as exc:
         messages.error(request, str(exc.message))
         return redirect("stories:detail", pk=story.pk)
@@ -218,7 +218,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your comment has been added."))
             return redirect(reverse("stories:detail", args=[story.pk]) + "#comments")
-    return _render_story(request, story, status=400, comment_form=form)
+    return render_story(request, story, status=400, comment_form=form)
 
 
 @login_required

@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -20,10 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import services
 from ..services import videos as video_services
-from ..video import frame_jpeg
 from ..video_forms import VideoSettingsForm
 from ..videos import CoverChoice, StoryVideo
-from .common import visible_story
+from .common import errors_to_form, visible_story
+from .story_page import render_story
 
 
 def video_status_data(video: StoryVideo | None) -> dict[str, Any]:
@@ -37,6 +36,9 @@ def video_status_data(video: StoryVideo | None) -> dict[str, Any]:
         "received": video.received_bytes,
         "progress": video.progress,
         "problem": video.problem,
+        "cover_state": video.cover_state,
+        "cover_label": video.get_cover_state_display() if video.cover_state else "",
+        "cover_problem": video.cover_problem,
     }
 
 
@@ -106,35 +108,25 @@ def video_rendition(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def video_cover(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
-    """The reel's cover as a JPEG: the cover photo when one is chosen, else the chosen frame."""
+def video_cover(request: HttpRequest, pk: int) -> FileResponse:
+    """The reel's cover as a JPEG: the cover photo when one is chosen, else the chosen frame. Both
+    are made by the worker; until then there is nothing here."""
     story = visible_story(request, pk)
     video = video_services.video_of(story)
     if video is None:
         raise Http404
-    response: HttpResponse | FileResponse
     if video.cover == CoverChoice.PHOTO and video.cover_photo:
-        try:
-            response = FileResponse(video.cover_photo.open("rb"), content_type="image/jpeg")
-        except (OSError, ValueError):
-            raise Http404 from None
+        stored = video.cover_photo
+    elif video.cover_frame:
+        stored = video.cover_frame
     else:
-        if not video.rendition:
-            raise Http404
-        key = f"video-cover:{video.pk}:{video.rendition.name}:{video.cover_offset_ms}"
-        data = cache.get(key)
-        if data is None:
-            try:
-                source = video.rendition.path
-            except NotImplementedError:  # storage without local files: ffmpeg reads the address
-                source = video.rendition.url
-            # A frame past the end (a shortened clip) falls back to the first.
-            data = frame_jpeg(source, video.cover_offset_ms / 1000) or frame_jpeg(source, 0)
-            if not data:
-                raise Http404
-            cache.set(key, data, 24 * 3600)
-        response = HttpResponse(data, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=300"
+        raise Http404
+    try:
+        response = FileResponse(stored.open("rb"), content_type="image/jpeg")
+    except (OSError, ValueError):
+        raise Http404 from None
+    # The address stays the same when the cover is made again: ask each time.
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -156,34 +148,30 @@ def video_keep_first_minute(request: HttpRequest, pk: int) -> HttpResponse:
 def video_settings(request: HttpRequest, pk: int) -> HttpResponse:
     story = visible_story(request, pk)
     form = VideoSettingsForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for field, field_errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for problem in field_errors:
-                messages.error(request, f"{label}: {problem}" if label else str(problem))
-        return redirect(f"{story.get_absolute_url()}#video")
-    data = form.cleaned_data
-    try:
-        video_services.video_update_settings(
-            story=story,
-            user=request.user,
-            cover=data["cover"] or CoverChoice.FRAME,
-            cover_seconds=float(data["cover_seconds"] or 0),
-            cover_photo=data["cover_photo"],
-            share_to_feed=data["share_to_feed"],
-            consent=data["consent"],
-        )
-    except services.InvalidInput as exc:
-        for problems in exc.errors.values():
-            for problem in problems:
-                messages.error(request, str(problem))
-        if not exc.errors:
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            video_services.video_update_settings(
+                story=story,
+                user=request.user,
+                cover=data["cover"] or CoverChoice.FRAME,
+                cover_seconds=float(data["cover_seconds"] or 0),
+                cover_photo=data["cover_photo"],
+                share_to_feed=data["share_to_feed"],
+                consent=data["consent"],
+            )
+        except services.InvalidInput as exc:
+            errors_to_form(form, exc)
+        except services.StoryError as exc:
             messages.error(request, str(exc))
-    except services.StoryError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The video's settings are saved."))
-    return redirect(f"{story.get_absolute_url()}#video")
+            return redirect(f"{story.get_absolute_url()}#video")
+        else:
+            messages.success(request, _("The video's settings are saved."))
+            return redirect(f"{story.get_absolute_url()}#video")
+    # The page again, with what was entered and the problem beside its field (the video panel
+    # takes the bound form from the request).
+    request.video_settings_form = form  # type: ignore[attr-defined]
+    return render_story(request, story, status=400)
 
 
 @login_required

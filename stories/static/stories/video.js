@@ -97,6 +97,14 @@
         } catch (e) { /* still offline: try again */ }
       }
     }
+    if (last && last.state === "checking") {
+      // The worker joins and probes the file; ask until it has an outcome.
+      say(box.dataset.msgChecking);
+      while (last.state === "checking") {
+        await sleep(1000);
+        try { last = await getStatus(box.dataset.statusUrl); } catch (e) { /* offline: ask again */ }
+      }
+    }
     input.disabled = false;
     if (last && last.state === "refused") {
       say(last.problem, true);
@@ -134,16 +142,24 @@
   }
 
   // The story page: follow the conversion, then show the finished video.
+  // What the page shows changes between these steps: it is loaded again when one ends.
+  function step(state) {
+    if (state === "checking") return "checking";
+    if (state === "queued" || state === "converting") return "converting";
+    return "done";
+  }
+
   function follow(panel) {
     var state = panel.dataset.state;
-    if (state !== "queued" && state !== "converting") return;
+    var coverState = panel.dataset.coverState;
+    if (step(state) === "done" && coverState !== "making") return;
     var bar = panel.querySelector("[data-video-progress]");
     var label = panel.querySelector("[data-video-label]");
     var timer = setInterval(function () {
       getStatus(panel.dataset.statusUrl).then(function (status) {
         if (bar) bar.value = status.progress;
         if (label) label.textContent = status.label + (status.state === "converting" ? " (" + status.progress + " %)" : "");
-        if (status.state !== "queued" && status.state !== "converting") {
+        if (step(status.state) !== step(state) || status.cover_state !== coverState) {
           clearInterval(timer);
           window.location.reload();
         }
