@@ -574,6 +574,19 @@ def test_a_big_jpeg_is_decoded_at_reduced_size_but_no_smaller_than_needed() -> N
     assert max(middle_row) - min(middle_row) > 150
 
 
+def test_a_big_photo_of_another_format_keeps_its_fine_detail() -> None:
+    # Stripes 4 px wide in a lossless PNG, scaled down 2.08 times: averaging 2×2 blocks before
+    # LANCZOS keeps them as LANCZOS alone would; bigger blocks (3×3, 4×4) would smear them.
+    row = Image.frombytes("L", (3000, 1), bytes([0] * 4 + [255] * 4) * 375)
+    stripes = Image.merge("RGB", [row.resize((3000, 2000), Image.Resampling.NEAREST)] * 3)
+
+    _, image = rendition_of(samples.encode(stripes, "PNG"))
+
+    assert image.size == (1440, 960)
+    lanczos = samples.encode(stripes.resize((1440, 960), Image.Resampling.LANCZOS), "JPEG", quality=88)
+    assert mean_difference(image, Image.open(io.BytesIO(lanczos))) < 5
+
+
 def test_register_heif_can_be_called_again() -> None:
     images.register_heif()
     images.register_heif()
