@@ -193,8 +193,12 @@ open(folder + "/phone.heic", "wb").write(image_samples.heic_bytes(4000, 3000, or
 """
 
 # One case in a fresh process: RSS just before decoding, the peak reset there (clear_refs), and
-# the peak (VmHWM) after. "product" is the site's path (the content check included); "plain" is
-# open, exif_transpose, crop, resize with LANCZOS, save.
+# the peak (VmHWM) after. "product" is the site's path, the content check included: the upload's
+# check (`inspect_image`) and then the rendition. All three sample photos are over the decode
+# budget, so the request reads the header (and the JPEG's end marker) and the worker makes the
+# rendition from the stored original; a smaller photo's rendition, made from the upload in the
+# request, is its check, which is the same two calls. "plain" is open, exif_transpose, crop,
+# resize with LANCZOS, save.
 IMAGE_CASE = r"""
 import io, os, sys, time
 from pathlib import Path

@@ -24,6 +24,7 @@ from ..errors import InvalidInput, NotAllowed
 from ..images import (
     CropBox,
     ImageRejected,
+    Rendition,
     clamp_crop,
     crop_ratio,
     default_crop,
@@ -39,6 +40,11 @@ from .common import check_hourly_limit, locked, record
 logger = logging.getLogger(__name__)
 
 _SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "HEIF": ".heic"}
+
+# Refusals of a sound photo's rendition that depend on its crop (a carousel's ratio can leave it
+# too narrow): the photo is kept, marked failed with the reason, and rendered again when the
+# ratio changes. Every other refusal means the photo itself cannot be used.
+_KEPT_UNRENDERED = ("too_small", "rendition_too_large")
 
 
 def _require_editable(user: Any, story: Story) -> None:
@@ -97,13 +103,14 @@ def needed_ratio(story: Story, image: StoryImage, first: StoryImage | None) -> f
     )
 
 
-def _target_ratio(image: StoryImage) -> float | None:
+def _target_ratio(image: StoryImage, first: StoryImage | None = None) -> float | None:
     """The ratio a rendition must have exactly, or None where a hand-set crop may choose it
-    (a single photo)."""
+    (a single photo). `first` is the carousel's first photo, read from the database if not given."""
     story = image.story
     if story.format != Format.CAROUSEL:
         return None if image.crop_by_hand else needed_ratio(story, image, None)
-    first = StoryImage.objects.filter(story=story).first()
+    if first is None:
+        first = StoryImage.objects.filter(story=story).first()
     return needed_ratio(story, image, first)
 
 
@@ -175,34 +182,23 @@ def refit_photos(story: Story) -> None:
     _render_or_queue(stale)
 
 
-def image_make_rendition(*, image: StoryImage) -> StoryImage:
-    """Make (or remake) the Instagram JPEG of one photo from its original and crop.
-
-    Carousel items are cut to the carousel's ratio (`stories.crops`). A photo that cannot be
-    rendered is marked failed with the reason, for the authors to replace.
-    """
-    image = StoryImage.objects.select_related("story").get(pk=image.pk)
+def _rendition_crop(image: StoryImage, first: StoryImage | None = None) -> tuple[CropBox, float | None, bool]:
+    """The crop of the photo's rendition, the ratio it must have exactly (None: the crop's own),
+    and whether a crop set by hand had to be fitted anew to the carousel's ratio."""
     width, height = image.original_width, image.original_height
-    refitted = image.crop_refitted
-    try:
-        ratio = _target_ratio(image)
-        hand = image.crop if image.crop_by_hand else None
-        if hand is None:
-            box = default_crop(width, height, ratio)
-        else:
-            if ratio is not None and not crops.ratio_fits(crop_ratio(hand, width, height), ratio):
-                # The carousel's ratio changed under a crop the team chose: keep its centre and
-                # about its area, and ask the team to look again.
-                refitted = True
-            box = clamp_crop(hand, width, height, ratio)
-        with image.original.open("rb") as original:
-            rendition = make_rendition(original, box, ratio)
-    except ImageRejected as exc:
-        StoryImage.objects.filter(pk=image.pk).update(
-            processing_state=ImageState.FAILED, processing_error=str(exc.message)
-        )
-        image.refresh_from_db()
-        return image
+    ratio = _target_ratio(image, first)
+    hand = image.crop if image.crop_by_hand else None
+    if hand is None:
+        return default_crop(width, height, ratio), ratio, image.crop_refitted
+    # The carousel's ratio changed under a crop the team chose: keep its centre and about its
+    # area, and ask the team to look again.
+    refitted = image.crop_refitted or (
+        ratio is not None and not crops.ratio_fits(crop_ratio(hand, width, height), ratio)
+    )
+    return clamp_crop(hand, width, height, ratio), ratio, refitted
+
+
+def _store_rendition(image: StoryImage, rendition: Rendition, box: CropBox, refitted: bool) -> None:
     old_name = image.rendition.name
     image.rendition.save("rendition.jpg", ContentFile(rendition.content), save=False)
     StoryImage.objects.filter(pk=image.pk).update(
@@ -220,6 +216,26 @@ def image_make_rendition(*, image: StoryImage) -> StoryImage:
     if old_name:
         after_commit(_delete_file, image.rendition.storage, old_name)
     image.refresh_from_db()
+
+
+def image_make_rendition(*, image: StoryImage) -> StoryImage:
+    """Make (or remake) the Instagram JPEG of one photo from its original and crop.
+
+    Carousel items are cut to the carousel's ratio (`stories.crops`). A photo that cannot be
+    rendered is marked failed with the reason, for the authors to replace.
+    """
+    image = StoryImage.objects.select_related("story").get(pk=image.pk)
+    try:
+        box, ratio, refitted = _rendition_crop(image)
+        with image.original.open("rb") as original:
+            rendition = make_rendition(original, box, ratio)
+    except ImageRejected as exc:
+        StoryImage.objects.filter(pk=image.pk).update(
+            processing_state=ImageState.FAILED, processing_error=str(exc.message)
+        )
+        image.refresh_from_db()
+        return image
+    _store_rendition(image, rendition, box, refitted)
     if not _renders_inline(image) and not image.preview_is_current:
         # The crop tool's preview of a big photo is made here, by the worker, not in a request.
         try:
@@ -284,7 +300,13 @@ def image_add(
     position: int | None = None,
 ) -> StoryImage:
     """Add a photo: checked by content (ImageRejected if unusable), original kept private,
-    rendition made now for ordinary photos and by a worker for very large ones."""
+    rendition made now for ordinary photos and by a worker for very large ones.
+
+    An ordinary photo's rendition is made from the upload before anything is stored, and is the
+    check of its pixels too: a damaged one is refused here and leaves nothing behind. A very large
+    one is checked from its header (and a JPEG for its end) here, and from its pixels by the
+    worker, which marks it failed with the reason if it is damaged.
+    """
     _require_editable(user, story)
     alt_text = _check_alt_text(alt_text)
     limit_message = _("You have reached the limit of %(limit)d photos per hour. Please add more in a while.")
@@ -319,12 +341,28 @@ def image_add(
             original_height=info.height,
             alt_text=alt_text,
         )
+        rendered: tuple[Rendition, CropBox, bool] | None = None
+        failure: ImageRejected | None = None
+        if info.within_budget:
+            first = image if position == 0 else StoryImage.objects.filter(story=current).first()
+            box, ratio, refitted = _rendition_crop(image, first)
+            try:
+                rendered = (make_rendition(upload, box, ratio), box, refitted)
+            except ImageRejected as exc:
+                if exc.code not in _KEPT_UNRENDERED:
+                    raise  # damaged: refused, and the transaction undoes the changes above
+                failure = exc
         upload.seek(0)
         image.original.save(f"upload{_SUFFIXES[info.format]}", upload, save=False)
         image.save()
         record(current, user, EventKind.PHOTO_ADDED, number=position + 1)
-        if info.decoded and _renders_inline(image, info.format):
-            image = image_make_rendition(image=image)
+        if rendered is not None:
+            _store_rendition(image, *rendered)
+        elif failure is not None:
+            StoryImage.objects.filter(pk=image.pk).update(
+                processing_state=ImageState.FAILED, processing_error=str(failure.message)
+            )
+            image.refresh_from_db()
         else:
             _queue_rendition(image.pk)
         if first_before is not None and _first_image_id(current) != first_before:

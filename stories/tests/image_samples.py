@@ -183,6 +183,15 @@ def truncated(data: bytes, keep: float = 0.6) -> bytes:
     return data[: int(len(data) * keep)]
 
 
+def jpeg_with_broken_huffman_table(width: int = 1600, height: int = 1000) -> bytes:
+    """A JPEG whose header opens and whose end is intact, but whose first Huffman table claims
+    more codes than it holds: only decoding its pixels shows that it is damaged."""
+    data = bytearray(jpeg_bytes(width, height))
+    table = data.index(b"\xff\xc4")  # DHT: marker, length (2 bytes), class and id, 16 counts
+    data[table + 5 : table + 21] = b"\xff" * 16
+    return bytes(data)
+
+
 HTML = (
     b"<!DOCTYPE html>\n<html><head><title>Photo</title></head>"
     b"<body><img src=x onerror=alert(1)></body></html>\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image, ImageCms
+from PIL import Image, ImageChops, ImageCms, ImageOps
 
 from stories import images
 from stories.images import CropBox, ImageRejected, clamp_crop, crop_ratio, default_crop
@@ -19,8 +19,11 @@ def rendition_of(data: bytes, **kwargs) -> tuple[images.Rendition, Image.Image]:
 
 
 def refusal_code(data: bytes) -> str:
+    """What an upload is refused with: its check, and then, for a photo within the decode budget,
+    its rendition, made in the same request."""
     with pytest.raises(ImageRejected) as caught:
-        images.inspect_image(io.BytesIO(data))
+        if images.inspect_image(io.BytesIO(data)).within_budget:
+            images.make_rendition(io.BytesIO(data))
     return caught.value.code
 
 
@@ -60,10 +63,37 @@ def test_it_turns_a_rotated_camera_jpeg_into_an_upright_portrait_without_metadat
     assert_postable(rendition, image)
     assert_no_metadata(rendition, image)
     assert image.size == (1440, 1800)  # 3000×4000 upright, cropped to 4:5, scaled to 1440 wide
-    assert image.info.get("progressive") or image.info.get("progression")
     # Orientation 6 turns the stored top-left corner into the top-right one.
     assert is_marker(image.getpixel((image.width - 5, 5)))
     assert not is_marker(image.getpixel((5, 5)))
+
+
+def plain_rendition(data: bytes, box: CropBox, size: tuple[int, int]) -> Image.Image:
+    """The photo made upright, cropped and scaled the obvious way, to compare renditions with."""
+    upright = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    width, height = upright.size
+    pixels = (box.x * width, box.y * height, (box.x + box.width) * width, (box.y + box.height) * height)
+    return upright.resize(size, Image.Resampling.LANCZOS, box=pixels)
+
+
+def mean_difference(a: Image.Image, b: Image.Image) -> float:
+    histogram = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).convert("L").histogram()
+    return sum(level * count for level, count in enumerate(histogram)) / sum(histogram)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_gives_the_upright_crop_asked_for(orientation: int) -> None:
+    data = samples.jpeg_with_exif_orientation(1500, 1000, orientation=orientation, gps=True)
+    upright_width, upright_height = (1000, 1500) if orientation >= 5 else (1500, 1000)
+    # Off centre, so that a crop taken from the wrong part of the photo shows.
+    box = clamp_crop(CropBox(0.05, 0.1, 0.6, 0.6), upright_width, upright_height, 1.0)
+
+    rendition, image = rendition_of(data, crop=box, target_ratio=1.0)
+
+    assert_postable(rendition, image)
+    assert_no_metadata(rendition, image)
+    expected = plain_rendition(data, box, image.size)
+    assert mean_difference(image, expected) < 2.5
 
 
 def test_inspect_reports_the_upright_size_of_a_rotated_jpeg() -> None:
@@ -263,6 +293,64 @@ def test_it_refuses(data: bytes, code: str) -> None:
     assert refusal_code(data) == code
     with pytest.raises(ImageRejected):
         images.make_rendition(io.BytesIO(data))
+
+
+@pytest.fixture
+def small_budget(settings) -> None:
+    # 1600×1000 is over this budget: such a photo is checked without decoding its pixels.
+    settings.STORY_IMAGE_DECODE_BUDGET_PIXELS = 1_000_000
+
+
+@pytest.mark.usefixtures("small_budget")
+@pytest.mark.parametrize(
+    "data",
+    [
+        samples.truncated(samples.jpeg_bytes(1600, 1000)),
+        samples.truncated(samples.jpeg_bytes(1600, 1000, progressive=True), keep=0.9),
+        samples.jpeg_bytes(1600, 1000)[:-2],
+        samples.truncated(samples.jpeg_bytes(1600, 1000)) + b"\x00" * 64,
+    ],
+    ids=["cut", "progressive-cut", "only-the-end-marker-missing", "cut-then-padding"],
+)
+def test_a_big_jpeg_cut_short_is_refused_by_the_upload_check(data: bytes) -> None:
+    with pytest.raises(ImageRejected) as caught:
+        images.inspect_image(io.BytesIO(data))
+
+    assert caught.value.code == "truncated"
+    assert "incomplete or damaged" in str(caught.value)
+
+
+@pytest.mark.usefixtures("small_budget")
+@pytest.mark.parametrize(
+    "tail",
+    [b"", b"\x00" * 300, b"\xff" * 3, b"SEFH" + samples.random_bytes(2000)],
+    ids=["plain", "zero-padding", "fill-bytes", "camera-trailer"],
+)
+def test_a_big_sound_jpeg_passes_the_upload_check_and_is_left_to_the_worker(tail: bytes) -> None:
+    info = images.inspect_image(io.BytesIO(samples.jpeg_bytes(1600, 1000) + tail))
+
+    assert (info.format, info.width, info.height) == ("JPEG", 1600, 1000)
+    assert not info.within_budget
+
+
+@pytest.mark.usefixtures("small_budget")
+def test_a_big_jpeg_with_an_intact_end_is_not_decoded_by_the_upload_check() -> None:
+    damaged = samples.jpeg_with_broken_huffman_table(1600, 1000)
+
+    # Its end is intact, so its pixels are left to the worker, whose rendition finds the damage.
+    assert not images.inspect_image(io.BytesIO(damaged)).within_budget
+    with pytest.raises(ImageRejected) as caught:
+        images.make_rendition(io.BytesIO(damaged))
+    assert caught.value.code == "truncated"
+    # Without its end marker in sight it is decoded (at 1/8 size), which finds the damage too.
+    assert refusal_code(damaged + b"SEFH" + samples.random_bytes(2000)) == "truncated"
+
+
+def test_a_damaged_jpeg_within_the_budget_is_refused_by_its_rendition() -> None:
+    damaged = samples.jpeg_with_broken_huffman_table(1600, 1000)
+
+    assert images.inspect_image(io.BytesIO(damaged)).within_budget
+    assert refusal_code(damaged) == "truncated"
 
 
 @pytest.mark.parametrize(
@@ -484,6 +572,19 @@ def test_a_big_jpeg_is_decoded_at_reduced_size_but_no_smaller_than_needed() -> N
     assert image.size == (1440, 960)
     middle_row = image.convert("L").crop((0, 480, 1440, 481)).tobytes()
     assert max(middle_row) - min(middle_row) > 150
+
+
+def test_a_big_photo_of_another_format_keeps_its_fine_detail() -> None:
+    # Stripes 4 px wide in a lossless PNG, scaled down 2.08 times: averaging 2×2 blocks before
+    # LANCZOS keeps them as LANCZOS alone would; bigger blocks (3×3, 4×4) would smear them.
+    row = Image.frombytes("L", (3000, 1), bytes([0] * 4 + [255] * 4) * 375)
+    stripes = Image.merge("RGB", [row.resize((3000, 2000), Image.Resampling.NEAREST)] * 3)
+
+    _, image = rendition_of(samples.encode(stripes, "PNG"))
+
+    assert image.size == (1440, 960)
+    lanczos = samples.encode(stripes.resize((1440, 960), Image.Resampling.LANCZOS), "JPEG", quality=88)
+    assert mean_difference(image, Image.open(io.BytesIO(lanczos))) < 5
 
 
 def test_register_heif_can_be_called_again() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -210,3 +211,61 @@ def test_heic_from_a_phone_is_accepted() -> None:
     assert image.processing_state == ImageState.READY
     with default_storage.open(image.rendition.name) as stored:
         assert Image.open(io.BytesIO(stored.read())).format == "JPEG"
+
+
+def stored_files(settings: Any) -> set[str]:
+    return {
+        str(path)
+        for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT)
+        for path in Path(root).rglob("*")
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        image_samples.truncated(image_samples.jpeg_bytes(1600, 1000)),
+        image_samples.jpeg_with_broken_huffman_table(1600, 1000),
+        image_samples.truncated(image_samples.heic_bytes(1200, 900)),
+    ],
+    ids=["cut-jpeg", "jpeg-damaged-inside", "cut-heic"],
+)
+def test_a_damaged_photo_is_refused_at_once_and_nothing_is_stored(data: bytes, settings: Any) -> None:
+    story = StoryFactory()
+    before = stored_files(settings)
+    with pytest.raises(ImageRejected) as excinfo:
+        services.image_add(story=story, user=story.author.user, upload=upload("IMG_2.JPG", data))
+    assert "incomplete or damaged" in str(excinfo.value.message)
+    assert not story.images.exists()
+    assert stored_files(settings) == before
+
+
+def test_a_photo_rendered_at_once_is_upright_scaled_and_without_metadata() -> None:
+    story = StoryFactory()
+    data = image_samples.jpeg_with_exif_orientation(3000, 2000, orientation=3, gps=True)
+    image = services.image_add(story=story, user=story.author.user, upload=upload("IMG_3.JPG", data))
+    assert image.processing_state == ImageState.READY
+    assert (image.rendition_width, image.rendition_height) == (1440, 960)
+    with default_storage.open(image.rendition.name) as stored, Image.open(stored) as rendition:
+        assert rendition.size == (1440, 960) and not rendition.getexif()
+        # Orientation 3 turns the stored top-left corner (the red marker) into the bottom-right one.
+        assert is_marker(rendition.getpixel((rendition.width - 5, rendition.height - 5)))
+        assert not is_marker(rendition.getpixel((5, 5)))
+    with private_storage.open(image.original.name) as original:
+        assert original.read() == data
+
+
+def is_marker(pixel: Any) -> bool:
+    return all(abs(a - b) < 24 for a, b in zip(pixel, image_samples.MARKER_COLOUR, strict=True))
+
+
+def test_a_carousel_photo_too_narrow_for_its_ratio_is_kept_and_marked_failed() -> None:
+    story = StoryFactory(format="carousel", carousel_ratio="4:5")
+    # 2000×300 can be posted on its own (at 1.91:1), but at 4:5 it would be 240 px wide.
+    image = services.image_add(
+        story=story, user=story.author.user, upload=upload(data=image_samples.jpeg_bytes(2000, 300))
+    )
+    assert image.processing_state == ImageState.FAILED
+    assert "too small" in image.processing_error
+    assert private_storage.exists(image.original.name)

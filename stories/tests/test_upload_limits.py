@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from PIL import Image
 from contributors.tests.factories import contributor_user
 from stories import services, tasks
 from stories.models import ImageState, Story
+from stories.tests import image_samples
 from stories.tests.factories import StoryFactory, upload
 from stories.tests.test_views import image_fields, story_fields
 
@@ -70,6 +72,31 @@ def test_a_damaged_photo_over_the_budget_is_taken_and_then_marked_failed_by_the_
     assert "incomplete or damaged" in image.processing_error
     page = _client(story.author.user).get(f"/stories/{story.pk}/").content.decode()
     assert "incomplete or damaged" in page
+
+
+@pytest.mark.usefixtures("small_budget")
+def test_a_big_jpeg_cut_short_is_refused_at_once_and_nothing_is_stored(settings: Any) -> None:
+    story = StoryFactory()
+    client = _client(story.author.user)
+    cut = image_samples.truncated(image_samples.jpeg_bytes(1600, 1000))
+
+    response = _upload_to(client, story, [upload("IMG_4.JPG", cut)])
+
+    assert "IMG_4.JPG was not added: This photo is incomplete or damaged" in response.content.decode()
+    assert not story.images.exists()
+    assert not any(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.jpg"))
+
+
+@pytest.mark.usefixtures("small_budget")
+def test_a_big_jpeg_damaged_inside_is_taken_and_then_marked_failed_by_the_worker() -> None:
+    story = StoryFactory()
+    damaged = image_samples.jpeg_with_broken_huffman_table(1600, 1000)
+    image = services.image_add(story=story, user=story.author.user, upload=upload("IMG_5.JPG", damaged))
+    assert image.processing_state == ImageState.PENDING
+    assert tasks.make_rendition(image.pk) == ImageState.FAILED
+    image.refresh_from_db()
+    assert "incomplete or damaged" in image.processing_error
+    assert "incomplete or damaged" in _client(story.author.user).get(f"/stories/{story.pk}/").content.decode()
 
 
 @pytest.mark.usefixtures("small_budget")
