@@ -391,7 +391,7 @@ def inspect_image_header(fileobj: ImageSource) -> InspectedImage:
     """The checks of `inspect_image` that need no pixels (content, size, pixel count, animation):
     for an upload whose decoding is left to the worker, which refuses it then if it is damaged."""
     with _checked_image(fileobj) as (_im, info):
-        return dataclasses.replace(info, decoded=False)
+        return dataclasses.replace(info, within_budget=False)
 
 
 # ---------------------------------------------------------------------------------------------
