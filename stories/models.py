@@ -124,6 +124,16 @@ class StoryQuerySet(models.QuerySet["Story"]):
             condition = own
         return self.filter(condition)
 
+    def submitted_visible_to(self, user: Any) -> StoryQuerySet:
+        """`visible_to(user)` of the stories submitted at least once (the review queue's), in the
+        shorter form that restriction allows: the team sees all of them, without the subqueries
+        that find its own stories."""
+        roles = roles_of(user)
+        submitted = self.filter(submitted_at__isnull=False)
+        if roles.authenticated and roles.team:
+            return submitted
+        return submitted.visible_to(user)
+
     def mine(self, user: Any) -> StoryQuerySet:
         """Stories the user wrote or co-wrote (the "my stories" page)."""
         if not getattr(user, "is_authenticated", False):

@@ -23,7 +23,7 @@ ALL = "all"
 def review_queue(user: Any, filters: dict[str, Any]) -> tuple[StoryQuerySet, dict[str, int]]:
     """The stories of the review queue under `filters` (a `ReviewFilterForm`'s cleaned data),
     oldest waiting first, and how many of them are in each state before the status filter."""
-    stories = Story.objects.visible_to(user).filter(submitted_at__isnull=False)
+    stories = Story.objects.submitted_visible_to(user)
     if filters.get("q", "").strip():
         text = filters["q"].strip()
         stories = stories.filter(Q(title__icontains=text) | Q(caption__icontains=text))
@@ -58,6 +58,17 @@ def review_queue(user: Any, filters: dict[str, Any]) -> tuple[StoryQuerySet, dic
     elif status != ALL:
         stories = stories.filter(status=status)
     return stories.for_review_queue().waiting_longest_first(), counts
+
+
+def queue_length(counts: dict[str, int], filters: dict[str, Any]) -> int:
+    """How many stories `review_queue` lists under `filters`, from the counts it returned: they are
+    taken before the status filter, the only one that follows them."""
+    status = filters.get("status") or AWAITING
+    if status == AWAITING:
+        return sum(counts.get(value, 0) for value in REVIEWABLE_STATUSES)
+    if status == ALL:
+        return sum(counts.values())
+    return counts.get(status, 0)
 
 
 # Waiting for the team, and nobody has taken it: the queue's and the start page's one meaning.

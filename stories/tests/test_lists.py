@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from contributors.roles import OUTREACH_TEAM
 from contributors.tests.factories import PublicationFactory, contributor_user, outreach_user, science_user
@@ -163,3 +164,24 @@ def test_review_queue_says_when_only_an_admin_may_review_a_story() -> None:
     story.co_authors.add(other_member.contributor)
     page = client_for(member).get(reverse("stories:review_queue")).content.decode()
     assert "An admin must take it." in _queue_row(page, "By the whole team")
+
+
+def test_review_queue_pages_count_the_stories_each_status_filter_lists() -> None:
+    author = contributor_user().contributor
+    waiting = StoryFactory.build_batch(27, author=author, status=Status.SUBMITTED)
+    done = StoryFactory.build_batch(26, author=author, status=Status.APPROVED)
+    for story in waiting + done:
+        story.submitted_at = story.status_changed_at = timezone.now()
+    Story.objects.bulk_create(waiting + done)
+    client = client_for(outreach_user())
+
+    def pages(**query: str) -> str:
+        page = client.get(reverse("stories:review_queue"), query).content.decode()
+        return page.split('class="page-item disabled"><span class="page-link">')[1].split("<")[0]
+
+    assert pages() == "Page 1 of 2"
+    assert pages(page="2") == "Page 2 of 2"
+    assert pages(status="all") == "Page 1 of 3"
+    assert pages(status="approved", page="2") == "Page 2 of 2"
+    last = client.get(reverse("stories:review_queue"), {"status": "all", "page": "3"}).content.decode()
+    assert last.count('class="table-stack-title"') == 53 - 50

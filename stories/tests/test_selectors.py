@@ -136,3 +136,13 @@ def test_lists_cost_the_same_number_of_queries_for_10_and_1000_stories(listing: 
     many = count_queries()
     assert few == many
     assert Story.objects.count() == 1000
+
+
+def test_the_queue_sees_the_submitted_stories_each_role_may_open() -> None:
+    users = [contributor_user(), outreach_user(), science_user(), admin_user()]
+    stories = [story_in(state, publication=PublicationFactory()) for state in Status.values]
+    stories += [story_in(state) for state in (Status.SUBMITTED, Status.APPROVED)]
+    stories[0].co_authors.add(users[0].contributor)
+    for user in users + [stories[3].author.user]:
+        expected = set(Story.objects.visible_to(user).filter(submitted_at__isnull=False))
+        assert set(Story.objects.submitted_visible_to(user)) == expected, user

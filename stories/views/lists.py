@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
@@ -24,7 +25,6 @@ from ..forms import (
     ReviewFilterForm,
 )
 from ..models import (
-    REVIEWABLE_STATUSES,
     CoAuthorInvitation,
     Format,
     Objective,
@@ -66,16 +66,29 @@ def _is_reviewer(user: Any) -> bool:
     return roles.team or roles.science
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many objects there are (another query has counted them already)."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not _is_reviewer(request.user):
         raise PermissionDenied
     form = ReviewFilterForm(request.GET or None)
-    stories, counts = queries.review_queue(request.user, form.cleaned_data if form.is_valid() else {})
-    page = Paginator(stories.values(*queries.QUEUE_ROW_FIELDS), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    stories, counts = queries.review_queue(request.user, filters)
+    page = CountedPaginator(
+        stories.values(*queries.QUEUE_ROW_FIELDS), QUEUE_PAGE_SIZE, queries.queue_length(counts, filters)
+    ).get_page(request.GET.get("page"))
     listed = list(page.object_list)
     co_authors = queries.co_authors_of(row["pk"] for row in listed)
     rows = _queue_rows(listed, co_authors, queries.without_eligible_reviewer(listed, co_authors))
@@ -94,7 +107,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "status_counts": status_counts,
-            "awaiting_count": sum(counts.get(value, 0) for value in REVIEWABLE_STATUSES),
+            "awaiting_count": queries.queue_length(counts, {"status": queries.AWAITING}),
             "query": query.urlencode(),
         },
     )
