@@ -77,8 +77,9 @@ def _recipients(kind: str, story: Story) -> list[Any]:
     if kind in ("withdraw", "consent_withdrawn", "consent_withdrawn_in_review"):
         return _authors(story) + _reviewer_or_team_once_submitted(story)
     if kind == "consent_withdrawn_approved":
-        # The rest of the team hears of the post itself from the scheduling app.
-        return _authors(story) + ([story.reviewer] if story.reviewer else [])
+        # The team, its reviewer too, hears of it once, from the scheduling app, which knows
+        # what became of the post (`stories.signals.consent_withdrawn`).
+        return _authors(story)
     if kind == "resubmit":
         return [story.reviewer] if story.reviewer else _team(story)
     if kind == "comment":
