@@ -70,25 +70,34 @@ def _send(
     return sent
 
 
-def tell_team_consent_withdrawn(*, post_id: int) -> int:
-    post = Post.objects.select_related("story").get(pk=post_id)
+def tell_team_consent_withdrawn(*, post_id: int, actor_id: int | None, photo_number: int) -> int:
+    """The team's one message about a withdrawn consent on an approved story: what became of the
+    post. Its reviewer hears it too; the person who recorded the withdrawal and the story's
+    authors (told by the story's own notice) do not."""
+    post = Post.objects.select_related("story__author").get(pk=post_id)
+    story = post.story
+    left_out = {actor_id, story.author.user_id, *story.co_authors.values_list("user_id", flat=True)}
+    reviewer = [story.reviewer] if story.reviewer_id is not None else []
+    recipients = {user.pk: user for user in [*_team(), *reviewer] if user.pk not in left_out}
     intro = gettext_noop(
-        "A person shown in “%(title)s” withdrew their consent. The post is now “%(status)s”; "
-        "please check the story before it goes anywhere."
+        "A person shown in photo %(number)d of the approved story “%(title)s” withdrew their consent. "
+        "The post must not go out with that photo. It is now “%(status)s”; please check it before it "
+        "goes anywhere."
     )
     if post.status == PostStatus.TO_BE_REMOVED:
         intro = gettext_noop(
-            "A person shown in “%(title)s” withdrew their consent, and the post is on Instagram: it must "
-            "come off at once. The app removes it where the Instagram connection allows it; otherwise "
-            "the post page asks you to remove it by hand and to record that you did."
+            "A person shown in photo %(number)d of “%(title)s” withdrew their consent, and the post is on "
+            "Instagram: it must come off at once. The app removes it where the Instagram connection "
+            "allows it; otherwise the post page asks you to remove it by hand and to record that you did."
         )
     return _send(
-        _team(),
+        recipients.values(),
         subject=gettext_noop("Consent withdrawn: %(title)s"),
         intro=intro,
         link=f"{settings.PUBLIC_BASE_URL}{post.get_absolute_url()}",
         link_label=gettext_noop("Open the post:"),
-        title=post.story.title,
+        title=story.title,
+        number=photo_number,
         status=PostStatus(post.status).label,  # lazy: in the recipient's language
     )
 

@@ -19,5 +19,11 @@ def create_post_on_approval(sender: Any, story: Any, **kwargs: Any) -> None:
         logger.exception("Could not create the post of story %s; the sweep will retry", story.pk)
 
 
-def pull_post_on_consent_withdrawn(sender: Any, person: Any, story: Any, **kwargs: Any) -> None:
-    services.post_pull_for_consent(story_id=story.pk)
+def pull_post_on_consent_withdrawn(
+    sender: Any, person: Any, story: Any, user: Any = None, photo_number: int | None = None, **kwargs: Any
+) -> None:
+    services.post_pull_for_consent(
+        story_id=story.pk,
+        actor_id=getattr(user, "pk", None),
+        photo_number=photo_number or person.image.position + 1,
+    )

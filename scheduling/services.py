@@ -368,15 +368,23 @@ def run_action(*, post: Post, user: Any, name: str, when: datetime | None = None
     return result
 
 
-def post_pull_for_consent(*, story_id: int) -> Post | None:
-    """Consent withdrawn: a post waiting to go out comes off the calendar; one already out is
-    marked for the team's attention. Returns the post if it changed."""
+def post_pull_for_consent(*, story_id: int, actor_id: int | None, photo_number: int) -> Post | None:
+    """Consent withdrawn on an approved story: a post waiting to go out comes off the calendar;
+    one already out is marked for the team's attention. The team (its reviewer too, never the
+    person who recorded it nor the story's authors, who hear of it from the story) is told what
+    became of the post, whatever its state; a post the approval's receiver missed is made first,
+    so the team can see to it. Returns the post, or None when there is no post to see to."""
     post = Post.objects.filter(story_id=story_id).first()
     if post is None:
-        return None
+        story = Story.objects.filter(pk=story_id, status=StoryStatus.APPROVED).first()
+        if story is None:
+            return None
+        post = post_create_for_story(story=story)
     reason = _("A person shown withdrew their consent.")
     with transaction.atomic():
         current = _locked(post)
+        if current.status == PostStatus.REMOVED:
+            return None  # off Instagram already: nothing is left to do about the photo
         if current.status == PostStatus.SCHEDULED:
             _move(current, None, "consent_withdrawn", PostStatus.UNSCHEDULED, None, reason)
         elif current.status == PostStatus.PUBLISHED:
@@ -390,9 +398,7 @@ def post_pull_for_consent(*, story_id: int) -> Post | None:
             _move(
                 current, None, "consent_withdrawn", PostStatus.NEEDS_ATTENTION, current.scheduled_at, reason
             )
-        else:
-            return None
-        emails.tell_team_consent_withdrawn(post_id=current.pk)
+        emails.tell_team_consent_withdrawn(post_id=current.pk, actor_id=actor_id, photo_number=photo_number)
     return _sync(post, current)
 
 

@@ -30,6 +30,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         gettext_noop("Story resubmitted: %(title)s"),
         gettext_noop("%(actor)s changed the story “%(title)s” and submitted it again."),
     ),
+    # The other authors of the story hear what one of them did with it.
+    "authors_submit": (
+        gettext_noop("Submitted for review: %(title)s"),
+        gettext_noop(
+            "%(actor)s submitted your story “%(title)s” to the outreach team. You will hear when the "
+            "team has decided."
+        ),
+    ),
+    "authors_resubmit": (
+        gettext_noop("Resubmitted for review: %(title)s"),
+        gettext_noop("%(actor)s changed your story “%(title)s” and submitted it to the outreach team again."),
+    ),
+    "authors_take_back": (
+        gettext_noop("Back in editing: %(title)s"),
+        gettext_noop(
+            "%(actor)s took your story “%(title)s” back to editing. It has left the review queue until "
+            "one of you submits it again."
+        ),
+    ),
+    "start_review": (
+        gettext_noop("In review: %(title)s"),
+        gettext_noop(
+            "%(actor)s of the outreach team is reviewing your story “%(title)s” now. Ask them if you have "
+            "a question about the review; you will hear when the team has decided."
+        ),
+    ),
     "request_changes": (
         gettext_noop("Changes requested: %(title)s"),
         gettext_noop("%(actor)s of the outreach team asks for changes to your story “%(title)s”:"),

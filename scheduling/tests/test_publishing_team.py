@@ -148,8 +148,9 @@ def test_your_story_is_live_goes_to_author_and_co_authors_with_the_link(
 
 
 def _withdraw_consent(post: Post, people: Any) -> None:
+    """Recorded by a colleague of Mira's, so Mira hears of it."""
     person = PersonShownFactory(image=post.story.images.first())
-    story_services.consent_withdraw(person=person, user=people["outreach"])
+    story_services.consent_withdraw(person=person, user=outreach_user())
 
 
 def _connect(demo_account: Any, graph_emulator: Any, *, login: str, scopes: list[str] | None) -> None:
@@ -231,7 +232,7 @@ def test_a_removal_whose_wake_up_was_lost_is_handed_out_again_by_the_sweep(
     post = publish_until_settled(due_post(public_media))
     _connect(demo_account, graph_emulator, login="facebook", scopes=MANAGE)
     # What the consent signal does; its after-commit wake-up of a worker never runs here: as if lost.
-    scheduling_services.post_pull_for_consent(story_id=post.story_id)
+    scheduling_services.post_pull_for_consent(story_id=post.story_id, actor_id=None, photo_number=1)
     post.refresh_from_db()
     assert post.status == PostStatus.TO_BE_REMOVED
     assert publishing.posts_waiting_for_removal() == []  # a worker may still be on it

@@ -73,13 +73,15 @@ def test_buttons_offered_are_the_table_rows_for_the_state(people: dict[str, Any]
 @time_machine.travel(NOW, tick=False)
 def test_consent_withdrawn_on_a_published_post_flags_it_for_removal(people: dict[str, Any]) -> None:
     post = post_in(PostStatus.PUBLISHED)
-    services.post_pull_for_consent(story_id=post.story_id)
+    services.post_pull_for_consent(story_id=post.story_id, actor_id=None, photo_number=1)
     post.refresh_from_db()
     assert post.status == PostStatus.TO_BE_REMOVED
     assert post.scheduled_at is not None
     publishing = post_in(PostStatus.PUBLISHING)
-    services.post_pull_for_consent(story_id=publishing.story_id)
+    services.post_pull_for_consent(story_id=publishing.story_id, actor_id=None, photo_number=1)
     publishing.refresh_from_db()
     assert publishing.status == PostStatus.NEEDS_ATTENTION
     unscheduled = post_in(PostStatus.UNSCHEDULED)
-    assert services.post_pull_for_consent(story_id=unscheduled.story_id) is None
+    # Not on the calendar: it stays as it is (the team is told all the same).
+    pulled = services.post_pull_for_consent(story_id=unscheduled.story_id, actor_id=None, photo_number=1)
+    assert pulled is not None and pulled.status == PostStatus.UNSCHEDULED

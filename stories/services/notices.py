@@ -23,10 +23,21 @@ from ..models import Comment, Notice, Story
 logger = logging.getLogger(__name__)
 
 
-def _team() -> list[Any]:
-    return list(
-        get_user_model().objects.filter(groups__name=OUTREACH_TEAM, is_active=True).distinct().order_by("pk")
-    )
+def _author_ids(story: Story) -> set[int]:
+    return {story.author.user_id, *story.co_authors.values_list("user_id", flat=True)}
+
+
+def _team(story: Story) -> list[Any]:
+    # A team member who writes the story hears of it as an author: they never review it.
+    authors = _author_ids(story)
+    return [
+        user
+        for user in get_user_model()
+        .objects.filter(groups__name=OUTREACH_TEAM, is_active=True)
+        .distinct()
+        .order_by("pk")
+        if user.pk not in authors
+    ]
 
 
 def _authors(story: Story) -> list[Any]:
@@ -34,7 +45,7 @@ def _authors(story: Story) -> list[Any]:
 
 
 def _science(story: Story) -> list[Any]:
-    authors = {story.author.user_id, *story.co_authors.values_list("user_id", flat=True)}
+    authors = _author_ids(story)
     return [
         user
         for user in get_user_model()
@@ -46,7 +57,7 @@ def _science(story: Story) -> list[Any]:
 
 
 def _reviewer_or_team(story: Story) -> list[Any]:
-    return [story.reviewer] if story.reviewer else _team()
+    return [story.reviewer] if story.reviewer else _team(story)
 
 
 def _reviewer_or_team_once_submitted(story: Story) -> list[Any]:
@@ -56,7 +67,7 @@ def _reviewer_or_team_once_submitted(story: Story) -> list[Any]:
 
 def _recipients(kind: str, story: Story) -> list[Any]:
     if kind == "submit":
-        return _team()
+        return _team(story)
     if kind == "signoff_needed":
         return _science(story)
     if kind in ("science_signoff", "take_back"):
@@ -66,10 +77,11 @@ def _recipients(kind: str, story: Story) -> list[Any]:
     if kind in ("withdraw", "consent_withdrawn", "consent_withdrawn_in_review"):
         return _authors(story) + _reviewer_or_team_once_submitted(story)
     if kind == "consent_withdrawn_approved":
-        # The rest of the team hears of the post itself from the scheduling app.
-        return _authors(story) + ([story.reviewer] if story.reviewer else [])
+        # The team, its reviewer too, hears of it once, from the scheduling app, which knows
+        # what became of the post (`stories.signals.consent_withdrawn`).
+        return _authors(story)
     if kind == "resubmit":
-        return [story.reviewer] if story.reviewer else _team()
+        return [story.reviewer] if story.reviewer else _team(story)
     if kind == "comment":
         return _authors(story) + ([story.reviewer] if story.reviewer else [])
     return _authors(story)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -99,9 +100,9 @@ def consent_withdraw(*, person: PersonShown, user: Any) -> PersonShown:
     """Record that a person shown no longer agrees.
 
     A story under review goes back to its authors (changes requested); an approved one keeps
-    its state, and `consent_withdrawn` lets the scheduling app pull or flag its post. The authors
-    and whoever reviews the story (the team, if nobody has taken it yet) are told what must
-    happen to the photo.
+    its state, and `consent_withdrawn` lets the scheduling app pull or flag its post and tell
+    the team about it. The authors, and for a story not approved yet whoever reviews it (the team,
+    if nobody has taken it yet), are told here what must happen to the photo.
     """
     story = person.image.story
     if not can_withdraw_consent(user, story):
@@ -135,14 +136,20 @@ def consent_withdraw(*, person: PersonShown, user: Any) -> PersonShown:
         if current.status not in (Status.WITHDRAWN, Status.REJECTED):
             notify(notice, story=current, actor=user, photo_number=number)
         person.refresh_from_db()
-        after_commit(_send_consent_withdrawn, person_id=person.pk)
+        after_commit(_send_consent_withdrawn, person_id=person.pk, user_id=user.pk, photo_number=number)
     sync(story, current)
     return person
 
 
-def _send_consent_withdrawn(*, person_id: int) -> None:
+def _send_consent_withdrawn(*, person_id: int, user_id: int, photo_number: int) -> None:
     person = PersonShown.objects.select_related("image__story").get(pk=person_id)
-    consent_withdrawn.send(sender=PersonShown, person=person, story=person.image.story)
+    consent_withdrawn.send(
+        sender=PersonShown,
+        person=person,
+        story=person.image.story,
+        user=get_user_model().objects.filter(pk=user_id).first(),
+        photo_number=photo_number,
+    )
 
 
 def person_forget(*, person: PersonShown, user: Any) -> PersonShown:

@@ -177,6 +177,7 @@ def _send_for_review(*, name: str, story: Story, user: Any, first: bool = False)
         _take(action, current, user, **fields)
         _store_revision(current, user)
         notify(name, story=current, actor=user)
+        notify(f"authors_{name}", story=current, actor=user)
         if current.needs_science_signoff and current.science_signoff_at is None:
             notify("signoff_needed", story=current, actor=user)
     return sync(story, current)
@@ -193,10 +194,12 @@ def story_resubmit(*, story: Story, user: Any) -> Story:
 
 
 def story_start_review(*, story: Story, user: Any) -> Story:
-    """A team member takes the story: it is in review and theirs ("mine" in the queue)."""
+    """A team member takes the story: it is in review and theirs ("mine" in the queue); the
+    authors are told who reviews it now."""
     with transaction.atomic():
         action, current = _begin("start_review", story, user)
         _take(action, current, user, reviewer=user)
+        notify("start_review", story=current, actor=user)
     return sync(story, current)
 
 
@@ -234,11 +237,12 @@ def story_science_signoff(*, story: Story, user: Any) -> Story:
 
 def story_take_back(*, story: Story, user: Any) -> Story:
     """The authors take the story back to editing (a draft again, out of the queue); whoever
-    reviews it is told."""
+    reviews it and the other authors are told."""
     with transaction.atomic():
         action, current = _begin("take_back", story, user)
         _take(action, current, user)
         notify("take_back", story=current, actor=user)
+        notify("authors_take_back", story=current, actor=user)
     return sync(story, current)
 
 
