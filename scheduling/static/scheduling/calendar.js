@@ -23,6 +23,12 @@
       img.alt = "";
       img.className = "calendar-thumb";
       wrapper.appendChild(img);
+    } else if (props.coverNote) {
+      // A video post whose cover is being made (or failed): words, never an image that 404s.
+      var note = document.createElement("span");
+      note.className = "calendar-cover-note";
+      note.textContent = props.coverNote;
+      wrapper.appendChild(note);
     }
     if (arg.timeText) {
       var time = document.createElement("span");
