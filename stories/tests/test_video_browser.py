@@ -141,3 +141,43 @@ def test_a_new_story_with_a_photo_chosen_lands_at_the_video_field_after_its_uplo
     expect(chooser).to_be_focused()
     chooser.set_input_files(str(clips.android_portrait_mp4(tmp_path)))
     expect(page.get_by_text("Checking the video…")).to_be_visible()
+
+
+def test_the_post_page_and_calendar_say_the_cover_is_being_made_and_the_post_page_shows_it_once_made(
+    page: Any, people: dict[str, Any], tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scheduling.models import Post
+    from scheduling.services import post_create_for_story
+    from stories.services.videos import video_make_cover
+
+    story = clips.ready_video_story(Status.APPROVED, clips.android_portrait_mp4(tmp_path), format=Format.REEL)
+    post = post_create_for_story(story=story)
+    when = timezone.now() + timedelta(days=2)
+    Post.objects.filter(pk=post.pk).update(status="scheduled", scheduled_at=when)
+    # The team picked another moment: the new frame is being cut, the old one is gone.
+    video = StoryVideo.objects.get(story=story)
+    StoryVideo.objects.filter(pk=video.pk).update(cover_state="making", cover_offset_ms=2500, cover_frame="")
+    broken: list[str] = []
+    page.on(
+        "response", lambda r: broken.append(r.url) if "/video/cover/" in r.url and r.status >= 400 else None
+    )
+    log_in(page, "mira")
+
+    page.goto(f"/calendar/?date={when:%Y-%m-%d}")
+    item = page.locator("#calendar .calendar-item").filter(has_text=story.title)
+    expect(item).to_contain_text("Cover being made…")
+    expect(item.locator("img")).to_have_count(0)
+
+    page.goto(f"/calendar/posts/{post.pk}/")
+    expect(page.get_by_test_id("video-cover-placeholder")).to_have_text("Cover being made…")
+    expect(page.get_by_role("img", name="Cover of the video")).to_have_count(0)
+    video_make_cover(video_id=video.pk)  # what the worker does; the page follows by itself
+    cover = page.get_by_role("img", name="Cover of the video")
+    expect(cover).to_be_visible(timeout=20_000)
+    wait_for_js(cover, "img => img.complete && img.naturalWidth > 0", timeout=10)
+    expect(page.get_by_test_id("video-cover-placeholder")).to_have_count(0)
+    assert broken == []
