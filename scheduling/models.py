@@ -191,9 +191,9 @@ HOLDING_STATUSES = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.PUBL
 
 class PostQuerySet(models.QuerySet["Post"]):
     def with_calendar_data(self) -> PostQuerySet:
-        return self.select_related("story__publication", "story__author__user").prefetch_related(
-            "story__images"
-        )
+        return self.select_related(
+            "story__publication", "story__author__user", "story__video"
+        ).prefetch_related("story__images")
 
     def holding_time(self) -> PostQuerySet:
         return self.filter(status__in=HOLDING_STATUSES, scheduled_at__isnull=False)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contributors.models import CareerStage, Contributor, Publication
 from stories.models import Status as StoryStatus
+from stories.models import StoryVideo
 
 from .forms import POSTS
 from .models import BERLIN, CalendarEvent, EventKind, LeadInvitation, Post, PostingSlot, PostStatus
@@ -43,9 +46,34 @@ LIVE_STORY_STATUSES = [
 ]
 
 
+def video_of_post(post: Post) -> StoryVideo | None:
+    """A video post's video (loaded with the post by `with_calendar_data`), or None."""
+    if not post.is_video:
+        return None
+    try:
+        return post.story.video
+    except ObjectDoesNotExist:
+        return None
+
+
+def cover_note(post: Post) -> str:
+    """The words a page shows where a video post's cover is not there to show (being made, or
+    it failed); empty when the cover can be shown, or the post is not a video."""
+    if not post.is_video:
+        return ""
+    video = video_of_post(post)
+    if video is None:
+        return str(_("No cover yet"))
+    return "" if video.cover_shown else video.cover_note
+
+
 def thumbnail_url(post: Post) -> str:
-    """The first photo, or a video post's cover (its chosen photo or frame)."""
+    """The first photo, or a video post's cover (its chosen photo or frame) once it is there to
+    show: never an address that answers 404."""
     if post.is_video:
+        video = video_of_post(post)
+        if video is None or not video.cover_shown:
+            return ""
         return reverse("stories:video_cover", kwargs={"pk": post.story_id})
     for image in post.story.ordered_images():
         if image.rendition:
@@ -101,6 +129,7 @@ def calendar_items(
                         "reason": post.reason,
                         "objective": post.story.objective,
                         "thumbnail": thumbnail_url(post),
+                        "coverNote": cover_note(post),
                         "moveUrl": reverse("scheduling:post_move", args=[post.pk]),
                     },
                 }

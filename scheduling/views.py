@@ -111,6 +111,8 @@ def _render_post(request: HttpRequest, post: Post, form: PostActionForm, status:
         {
             "post": post,
             "thumbnail": selectors.thumbnail_url(post),
+            "video": selectors.video_of_post(post),
+            "cover_note": selectors.cover_note(post),
             "form": form,
             "actions": actions_for(request.user, post.status),
             "next_free": services.next_free_slot(post=post),

@@ -6,6 +6,7 @@ end); the probing and transcoding are in `stories.video`, the changes in `storie
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -148,6 +149,31 @@ class StoryVideo(models.Model):
     @property
     def cover_is_making(self) -> bool:
         return self.cover_state == CoverState.MAKING
+
+    @property
+    def cover_file(self) -> Any:
+        """The stored JPEG the cover's address serves: the photo when one is chosen, else the
+        frame; None while neither has been made."""
+        if self.cover == CoverChoice.PHOTO and self.cover_photo:
+            return self.cover_photo
+        return self.cover_frame or None
+
+    @property
+    def cover_shown(self) -> bool:
+        """Whether a page may point an image at the cover's address: a file is there and it is
+        not being made again (the old one would be replaced under the reader's eyes)."""
+        return self.cover_state != CoverState.MAKING and self.cover_file is not None
+
+    @property
+    def cover_note(self) -> str:
+        """What a page says where the cover would be while it cannot show it (a failure's own
+        problem, stored by the worker, goes beside it)."""
+        converting = self.state not in (VideoState.READY, VideoState.REFUSED)
+        if self.cover_state == CoverState.MAKING or (converting and not self.cover_file):
+            return str(_("Cover being made…"))
+        if self.cover_state == CoverState.FAILED:
+            return str(_("The cover could not be made."))
+        return str(_("No cover yet"))
 
     @property
     def duration(self) -> float:

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from stories import services
-from stories.models import Format, Status, StoryVideo
+from stories.models import Format, Status, Story, StoryVideo
 from stories.storage import private_storage
 from stories.tests import video_samples as clips
 from stories.tests.factories import complete_story, story_in
@@ -240,6 +240,66 @@ def test_the_story_form_offers_the_video_upload_with_its_cap(client: Any, people
     german = client_for(people, "contributor", "de").get(f"/stories/{story.pk}/edit/").content.decode()
     assert "bis 1.024 MB" in german
     assert f'data-upload-url="/stories/{story.pk}/video/upload/"' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "button", "explained"),
+    [
+        ("en", "Save the draft and add the video", "The video uploads as soon as you choose it"),
+        (
+            "de",
+            "Entwurf speichern und Video hinzufügen",
+            "Das Video wird hochgeladen, sobald Sie es auswählen",
+        ),
+    ],
+)
+def test_a_new_story_saves_its_draft_and_goes_to_the_video_field_and_the_edit_form_says_how_it_uploads(
+    people: dict[str, Any], language: str, button: str, explained: str
+) -> None:
+    from cmsatdesy_cms.tests.test_accessibility import client_for
+
+    client = client_for(people, "contributor", language)
+    form = client.get("/stories/new/").content.decode()
+    assert (
+        f'name="action" value="add_video" aria-describedby="video-first-save" data-then-hash="video">{button}<'
+        in form
+    )
+
+    answer = client.post(
+        "/stories/new/",
+        {
+            "title": "Night shift",
+            "objective": "outreach",
+            "format": "reel",
+            "caption": "",
+            "action": "add_video",
+        },
+    )
+    story = Story.objects.get()
+    assert answer.status_code == 302 and answer["Location"] == f"/stories/{story.pk}/edit/#video"
+    assert (story.title, story.format, story.status) == ("Night shift", Format.REEL, Status.DRAFT)
+    page = client.get(answer["Location"]).content.decode()
+    assert explained in page and 'id="video-file"' in page
+
+
+def test_save_and_add_the_video_with_a_mistake_saves_nothing_and_keeps_what_was_typed(
+    client: Any, people: dict[str, Any]
+) -> None:
+    client.force_login(people["contributor"])
+    answer = client.post(
+        "/stories/new/",
+        {
+            "title": "",
+            "objective": "outreach",
+            "format": "reel",
+            "caption": "Thirty seconds.",
+            "action": "add_video",
+        },
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 200 and 'id="error-summary"' in page
+    assert "Thirty seconds.</textarea>" in page and '<option value="reel" selected>' in page
+    assert not Story.objects.exists()
 
 
 def test_without_ffmpeg_video_is_switched_off_with_a_clear_message_and_photos_still_work(

@@ -167,7 +167,7 @@ def _report(
 
 def _next_action(request: HttpRequest) -> str:
     action = request.POST.get("action", "save")
-    return action if action in ("save", "submit") else "save"
+    return action if action in ("save", "submit", "add_video") else "save"
 
 
 def _photo_problems(story: Story) -> list[Problem]:
@@ -430,6 +430,10 @@ def story_new(request: HttpRequest) -> HttpResponse:
     _report(request, result, None, [], outcome)
     if valid and outcome.ok and _next_action(request) == "submit":
         _submit(request, story, outcome)
+    if valid and outcome.ok and _next_action(request) == "add_video":
+        # A reel or a story is told by its video, which goes to a saved draft: straight there.
+        messages.success(request, _("Your draft is saved. Now choose the video."))
+        return redirect(reverse("stories:edit", args=[story.pk]) + "#video")
     if valid and outcome.ok:
         return _saved(request, story)
     # Re-show what was typed, now with the draft's photos, posting to the draft from here on.

@@ -115,11 +115,8 @@ def video_cover(request: HttpRequest, pk: int) -> FileResponse:
     video = video_services.video_of(story)
     if video is None:
         raise Http404
-    if video.cover == CoverChoice.PHOTO and video.cover_photo:
-        stored = video.cover_photo
-    elif video.cover_frame:
-        stored = video.cover_frame
-    else:
+    stored = video.cover_file
+    if stored is None:
         raise Http404
     try:
         response = FileResponse(stored.open("rb"), content_type="image/jpeg")

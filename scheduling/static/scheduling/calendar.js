@@ -23,6 +23,14 @@
       img.alt = "";
       img.className = "calendar-thumb";
       wrapper.appendChild(img);
+    } else if (props.coverNote) {
+      // A video post whose cover is being made (or failed): an empty frame where the cover will
+      // be, and the words after the title; never an image that would not load.
+      var box = document.createElement("span");
+      box.className = "calendar-thumb calendar-thumb-empty";
+      box.setAttribute("aria-hidden", "true");
+      box.title = props.coverNote;
+      wrapper.appendChild(box);
     }
     if (arg.timeText) {
       var time = document.createElement("span");
@@ -34,6 +42,12 @@
     title.className = "calendar-title";
     title.textContent = arg.event.title;
     wrapper.appendChild(title);
+    if (!props.thumbnail && props.coverNote) {
+      var note = document.createElement("span");
+      note.className = "calendar-cover-note";
+      note.textContent = props.coverNote;
+      wrapper.appendChild(note);
+    }
     var label = props.statusLabel || props.kindLabel;
     if (label) {
       var hidden = document.createElement("span");

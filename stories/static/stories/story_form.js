@@ -473,7 +473,7 @@
     });
   }
 
-  function sendWithProgress(data) {
+  function sendWithProgress(data, hash) {
     var xhr = new XMLHttpRequest();
     // Not form.action: the buttons are named "action" and would stand in for it.
     var address = form.getAttribute("action") || window.location.href;
@@ -490,7 +490,11 @@
     });
     xhr.addEventListener("load", function () {
       // The answer is the page the browser would have shown: show it at its address.
-      window.history.replaceState(null, "", xhr.responseURL || address);
+      // A button may ask to land on a part of the page it leads to ("#video"), as a redirect
+      // followed by the browser would; a form shown again for its errors stays where it was.
+      var landed = xhr.responseURL || address;
+      var moved = new URL(landed, window.location.href).pathname !== new URL(address, window.location.href).pathname;
+      window.history.replaceState(null, "", hash && moved ? landed + "#" + hash : landed);
       document.open();
       document.write(xhr.responseText);
       document.close();
@@ -524,7 +528,7 @@
         }
       }
       setBusy(true);
-      sendWithProgress(data);
+      sendWithProgress(data, event.submitter ? event.submitter.getAttribute("data-then-hash") : "");
       return;
     }
     // After the browser has taken the pressed button's value.

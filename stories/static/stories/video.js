@@ -2,8 +2,10 @@
 // conversion's progress on the story page, and "use this moment" for a reel's cover.
 (function () {
   "use strict";
-  if (window.cmsVideoLoaded) return;
-  window.cmsVideoLoaded = true;
+  // Once per page, though the panel and the field may both bring the script; marked on the page
+  // itself, since the story form writes the page it gets back after a save into this window.
+  if (document.documentElement.hasAttribute("data-video-js")) return;
+  document.documentElement.setAttribute("data-video-js", "");
 
   function sleep(ms) {
     return new Promise(function (resolve) { setTimeout(resolve, ms); });
@@ -180,8 +182,24 @@
     });
   }
 
+  // Arriving at the form's video part (after "Save the draft and add the video", or a link to
+  // it): the file chooser has the focus, ready to be opened.
+  function focusChooser() {
+    if (window.location.hash !== "#video") return;
+    var input = document.querySelector("[data-video-field]:not([hidden]) [data-video-input]");
+    if (!input) return;
+    input.scrollIntoView({ block: "center" });
+    input.focus({ preventScroll: true });
+  }
+
   function start() {
     document.querySelectorAll("[data-video-field]").forEach(setUpField);
+    // After the browser's own move to #video at load, which takes the focus away.
+    if (document.readyState === "complete") {
+      focusChooser();
+    } else {
+      window.addEventListener("load", function () { setTimeout(focusChooser, 0); }, { once: true });
+    }
     document.querySelectorAll("[data-video-status]").forEach(follow);
     setUpCover();
   }
