@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from instagram.models import InstagramAccount
 from scheduling.models import Post, PostStatus
-from stories.panels import Panel
+from stories.panels import ListedStory, Panel
 
 from .insights import BERLIN
 from .models import AccountInsight, PostInsight
@@ -71,7 +71,7 @@ def story_reach_panel(request: Any, story: Any) -> Panel | None:
     return Panel(title=_("Reach on Instagram"), html=html, order=20)
 
 
-def story_list_reach(stories: Sequence[Any]) -> dict[int, str]:
+def story_list_reach(stories: Sequence[ListedStory]) -> dict[int, str]:
     """Each published story's reach for a page of the list, in one query."""
     ids = [story.pk for story in stories]
     if not ids:

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
 from contributors.panels import Panel, PanelRegistry
 
 __all__ = [
+    "ListedStory",
     "Panel",
     "register_story_list_figures",
     "register_story_panel",
     "story_list_figures",
     "story_panels",
+    "unregister_story_list_figures",
     "unregister_story_panel",
 ]
 
@@ -35,8 +37,20 @@ story_panels = _story.panels
 
 # --- Figures on the list of one's stories -------------------------------------------------------
 # A higher app registers ``func(stories) -> {story_pk: text}`` for a whole page of the list; it
-# must answer in a constant number of queries, whatever the page holds.
-ListFigures = Callable[[list[Any]], dict[int, str]]
+# must answer in a constant number of queries, whatever the page holds. The list reads its rows as
+# plain values, so ``stories`` are `ListedStory` records, not Story instances.
+
+
+@dataclass(frozen=True)
+class ListedStory:
+    """A story of a page of the list, as the figure functions receive it."""
+
+    pk: int
+    status: str
+    title: str
+
+
+ListFigures = Callable[[list[ListedStory]], dict[int, str]]
 _list_figures: list[ListFigures] = []
 
 
@@ -47,7 +61,12 @@ def register_story_list_figures(func: ListFigures) -> ListFigures:
     return func
 
 
-def story_list_figures(stories: list[Any]) -> dict[int, list[str]]:
+def unregister_story_list_figures(func: ListFigures) -> None:
+    if func in _list_figures:
+        _list_figures.remove(func)
+
+
+def story_list_figures(stories: list[ListedStory]) -> dict[int, list[str]]:
     """Every registered function's texts per story; a function that fails is left out and logged."""
     figures: dict[int, list[str]] = {}
     for func in list(_list_figures):

@@ -117,6 +117,25 @@ QUEUE_ROW_FIELDS = (
 )
 
 
+# What a row of "my stories" shows, read as plain values (as the queue's rows are).
+MINE_ROW_FIELDS = (
+    "pk",
+    "title",
+    "status",
+    "objective",
+    "format",
+    "updated_at",
+    "author__user_id",
+    "author__display_name",
+    "author__user__first_name",
+    "author__user__last_name",
+    "author__user__username",
+    "photo_count",
+    "thumb_id",
+    "thumb_rendition",
+)
+
+
 def co_authors_of(story_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
     """The co-authors of each story as (user id, name), in one query."""
     found: dict[int, list[tuple[int, str]]] = {}
