@@ -226,3 +226,20 @@ def test_my_stories_row_shows_status_photos_first_photo_figures_and_co_written_s
     other = _my_story_row(page, "Tracker upgrade")
     assert "Submitted" in other and " · 1 photo · with Carl Colleague" in other
     assert "Figure for Tracker upgrade (submitted)" in other
+
+
+def test_my_stories_say_what_happens_next_for_each_story_in_english_and_german() -> None:
+    me = contributor_user()
+    story_in(Status.CHANGES_REQUESTED, author=me.contributor, title="Muon night shift")
+    story_in(Status.SUBMITTED, author=me.contributor, title="Tracker upgrade")
+    story_in(Status.DRAFT, author=me.contributor, title="Half written")
+    client = client_for(me)
+    page = client.get(reverse("stories:mine")).content.decode()
+    assert "Changes requested — edit and resubmit" in _my_story_row(page, "Muon night shift")
+    assert "Waiting for the team" in _my_story_row(page, "Tracker upgrade")
+    assert "Draft — submit it when it is ready" in _my_story_row(page, "Half written")
+    german = client.get(reverse("stories:mine"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Änderungen erbeten — bearbeiten und erneut einreichen" in _my_story_row(
+        german, "Muon night shift"
+    )
+    assert "Wartet auf das Team" in _my_story_row(german, "Tracker upgrade")

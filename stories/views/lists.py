@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from contributors.models import name_of
@@ -32,7 +32,7 @@ from ..models import (
     Status,
     Story,
 )
-from ..panels import ListedStory, story_list_figures
+from ..panels import ListedStory, story_list_figures, story_next_steps
 from ..templatetags.stories_extras import status_badge, waited
 
 QUEUE_PAGE_SIZE = 25
@@ -51,7 +51,9 @@ def my_stories(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     listed = list(page.object_list)
-    figures = story_list_figures([ListedStory(row["pk"], row["status"], row["title"]) for row in listed])
+    records = [ListedStory(row["pk"], row["status"], row["title"]) for row in listed]
+    figures = story_list_figures(records)
+    next_steps = story_next_steps(records)
     invitations = CoAuthorInvitation.objects.filter(
         contributor__user_id=int(request.user.pk or 0)
     ).select_related("story__author__user", "invited_by__contributor")
@@ -60,7 +62,7 @@ def my_stories(request: HttpRequest) -> HttpResponse:
         "stories/mine.html",
         {
             "page": page,
-            "rows": _mine_rows(listed, figures, int(request.user.pk or 0)),
+            "rows": _mine_rows(listed, figures, next_steps, int(request.user.pk or 0)),
             "invitations": list(invitations),
         },
     )
@@ -76,11 +78,29 @@ class MineRow:
     details: str
     status_label: str
     status_badge: str
+    next_step: str
     updated_at: Any
     figures: list[str]
 
 
-def _mine_rows(stories: list[dict[str, Any]], figures: dict[int, list[str]], user_id: int) -> list[MineRow]:
+# What happens next for a story in each state, as its authors read it on the list (a higher app
+# may say more through `register_story_next_steps`, e.g. when an approved story goes out).
+NEXT_STEPS = {
+    Status.DRAFT: gettext_lazy("Draft — submit it when it is ready"),
+    Status.SUBMITTED: gettext_lazy("Waiting for the team"),
+    Status.RESUBMITTED: gettext_lazy("Resubmitted — waiting for the team"),
+    Status.IN_REVIEW: gettext_lazy("The team is reviewing it"),
+    Status.CHANGES_REQUESTED: gettext_lazy("Changes requested — edit and resubmit"),
+    Status.ON_HOLD: gettext_lazy("On hold — the team will get back to you"),
+    Status.APPROVED: gettext_lazy("Approved — the team will choose a date"),
+    Status.WITHDRAWN: gettext_lazy("Withdrawn — nothing more to do"),
+    Status.REJECTED: gettext_lazy("Not taken — the story page says why"),
+}
+
+
+def _mine_rows(
+    stories: list[dict[str, Any]], figures: dict[int, list[str]], next_steps: dict[int, str], user_id: int
+) -> list[MineRow]:
     detail_url = _url_maker("stories:detail", 987654321)
     thumb_url = _url_maker("stories:image_rendition", 987654321, 987654322)
     status_labels = dict(Status.choices)
@@ -114,6 +134,7 @@ def _mine_rows(stories: list[dict[str, Any]], figures: dict[int, list[str]], use
                 details=" · ".join(details),
                 status_label=str(status_labels.get(status, status)),
                 status_badge=status_badge(status),
+                next_step=next_steps.get(pk) or str(NEXT_STEPS.get(status, "")),
                 updated_at=story["updated_at"],
                 figures=figures.get(pk, []),
             )
