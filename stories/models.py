@@ -140,20 +140,6 @@ class StoryQuerySet(models.QuerySet["Story"]):
             return self.none()
         return self.filter(_own_stories(user))
 
-    def for_my_list(self) -> StoryQuerySet:
-        """Stories with what a row of "my stories" shows counted and found by the database: the
-        photo count (`photo_count`), and the first photo (`thumb_id`, `thumb_rendition`, the
-        latter empty while it has no rendition) rather than loading every photo of the page."""
-        photos = StoryImage.objects.filter(story=OuterRef("pk"))
-        first = photos.order_by("position", "pk")
-        return self.annotate(
-            photo_count=Coalesce(
-                Subquery(photos.order_by().values("story").annotate(n=Count("pk")).values("n")), 0
-            ),
-            thumb_id=Subquery(first.values("pk")[:1]),
-            thumb_rendition=Subquery(first.values("rendition")[:1]),
-        )
-
     def for_review_queue(self) -> StoryQuerySet:
         """Stories that have reached the team, with the photo count and the first photo counted
         and found by the database (`photo_count`, and `thumb_id` when that photo is ready to show)

@@ -61,11 +61,12 @@ def my_stories(request: HttpRequest) -> HttpResponse:
     own = Story.objects.mine(request.user)
     # Counted on the plain stories: the rows' joins and subqueries would only slow the count down.
     page = CountedPaginator(
-        own.for_my_list().order_by("-updated_at", "-pk").values(*queries.MINE_ROW_FIELDS),
+        own.order_by("-updated_at", "-pk").values(*queries.MINE_ROW_FIELDS),
         MINE_PAGE_SIZE,
         own.count(),
     ).get_page(request.GET.get("page"))
     listed = list(page.object_list)
+    pks = [row["pk"] for row in listed]
     records = [ListedStory(row["pk"], row["status"], row["title"]) for row in listed]
     figures = story_list_figures(records)
     next_steps = story_next_steps(records)
@@ -77,7 +78,9 @@ def my_stories(request: HttpRequest) -> HttpResponse:
         "stories/mine.html",
         {
             "page": page,
-            "rows": _mine_rows(listed, figures, next_steps, int(request.user.pk or 0)),
+            "rows": _mine_rows(
+                listed, queries.photos_of(pks), figures, next_steps, int(request.user.pk or 0)
+            ),
             "invitations": list(invitations),
         },
     )
@@ -114,7 +117,11 @@ NEXT_STEPS = {
 
 
 def _mine_rows(
-    stories: list[dict[str, Any]], figures: dict[int, list[str]], next_steps: dict[int, str], user_id: int
+    stories: list[dict[str, Any]],
+    photos: dict[int, tuple[int, int, str]],
+    figures: dict[int, list[str]],
+    next_steps: dict[int, str],
+    user_id: int,
 ) -> list[MineRow]:
     detail_url = _url_maker("stories:detail", 987654321)
     thumb_url = _url_maker("stories:image_rendition", 987654321, 987654322)
@@ -124,11 +131,11 @@ def _mine_rows(
     rows = []
     for story in stories:
         pk, status = story["pk"], story["status"]
+        photo_count, first_id, first_rendition = photos.get(pk, (0, 0, ""))
         details = [
             str(objective_labels.get(story["objective"], story["objective"])),
             str(format_labels.get(story["format"], story["format"])),
-            ngettext("%(counter)s photo", "%(counter)s photos", story["photo_count"])
-            % {"counter": story["photo_count"]},
+            ngettext("%(counter)s photo", "%(counter)s photos", photo_count) % {"counter": photo_count},
         ]
         if story["author__user_id"] != user_id:
             author = name_of(
@@ -139,8 +146,8 @@ def _mine_rows(
             )
             details.append(gettext("with %(name)s") % {"name": author})
         thumb = ""
-        if story["thumb_rendition"]:
-            thumb = f"{thumb_url(pk, story['thumb_id'])}?v={PurePosixPath(story['thumb_rendition']).stem}"
+        if first_rendition:
+            thumb = f"{thumb_url(pk, first_id)}?v={PurePosixPath(first_rendition).stem}"
         rows.append(
             MineRow(
                 url=detail_url(pk),
