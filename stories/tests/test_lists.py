@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from contributors.roles import OUTREACH_TEAM
 from contributors.tests.factories import PublicationFactory, contributor_user, outreach_user, science_user
@@ -223,6 +224,8 @@ def test_my_stories_row_shows_status_photos_first_photo_figures_and_co_written_s
     assert reverse("stories:detail", args=[own.pk]) in row
     assert "Figure for Muon night shift (changes_requested)" in row
     assert " · with " not in row
+    own.refresh_from_db()
+    assert date_format(timezone.localtime(own.updated_at), "SHORT_DATE_FORMAT") in row
     other = _my_story_row(page, "Tracker upgrade")
     assert "Submitted" in other and " · 1 photo · with Carl Colleague" in other
     assert "Figure for Tracker upgrade (submitted)" in other

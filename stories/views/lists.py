@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy, ngettext
@@ -97,7 +99,7 @@ class MineRow:
     status_label: str
     status_badge: str
     next_step: str
-    updated_at: Any
+    updated_on: str
     figures: list[str]
 
 
@@ -125,6 +127,8 @@ def _mine_rows(
 ) -> list[MineRow]:
     detail_url = _url_maker("stories:detail", 987654321)
     thumb_url = _url_maker("stories:image_rendition", 987654321, 987654322)
+    # The day each story last changed, formatted once per day (rows share days).
+    days: dict[Any, str] = {}
     status_labels = dict(Status.choices)
     objective_labels = dict(Objective.choices)
     format_labels = dict(Format.choices)
@@ -145,6 +149,9 @@ def _mine_rows(
                 story["author__user__username"],
             )
             details.append(gettext("with %(name)s") % {"name": author})
+        day = timezone.localtime(story["updated_at"]).date()
+        if day not in days:
+            days[day] = date_format(day, "SHORT_DATE_FORMAT")
         thumb = ""
         if first_rendition:
             thumb = f"{thumb_url(pk, first_id)}?v={PurePosixPath(first_rendition).stem}"
@@ -157,7 +164,7 @@ def _mine_rows(
                 status_label=str(status_labels.get(status, status)),
                 status_badge=status_badge(status),
                 next_step=next_steps.get(pk) or str(NEXT_STEPS.get(status, "")),
-                updated_at=story["updated_at"],
+                updated_on=days[day],
                 figures=figures.get(pk, []),
             )
         )
