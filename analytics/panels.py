@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from instagram.models import InstagramAccount
 from scheduling.models import Post, PostStatus
-from stories.panels import Panel
+from stories.panels import ListedStory, Panel
 
 from .insights import BERLIN
 from .models import AccountInsight, PostInsight
@@ -71,15 +71,20 @@ def story_reach_panel(request: Any, story: Any) -> Panel | None:
     return Panel(title=_("Reach on Instagram"), html=html, order=20)
 
 
-def story_list_reach(stories: Sequence[Any]) -> dict[int, str]:
-    """Each published story's reach for a page of the list, in one query."""
+def story_list_reach(stories: Sequence[ListedStory]) -> dict[int, str]:
+    """Each published story's reach for a page of the list, in one query: its post's newest
+    snapshot, looked up once per post (not compared against every snapshot the post has)."""
     ids = [story.pk for story in stories]
     if not ids:
         return {}
+    newest = PostInsight.objects.filter(post=OuterRef("pk")).order_by("-day")
     rows = (
-        PostInsight.objects.filter(post__story_id__in=ids)
-        .latest_per_post()
-        .values_list("post__story_id", "reach", "total_interactions")
+        Post.objects.filter(story_id__in=ids)
+        .annotate(
+            reach=Subquery(newest.values("reach")[:1]),
+            reacted=Subquery(newest.values("total_interactions")[:1]),
+        )
+        .values_list("story_id", "reach", "reacted")
     )
     return {
         story_id: _("Reached %(reach)s people, %(reacted)s reacted")

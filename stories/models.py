@@ -140,13 +140,6 @@ class StoryQuerySet(models.QuerySet["Story"]):
             return self.none()
         return self.filter(_own_stories(user))
 
-    def with_list_data(self) -> StoryQuerySet:
-        """Everything a list row shows, in a constant number of queries."""
-        return self.select_related("author__user", "reviewer", "publication").prefetch_related(
-            "co_authors__user",
-            "images",
-        )
-
     def for_review_queue(self) -> StoryQuerySet:
         """Stories that have reached the team, with the photo count and the first photo counted
         and found by the database (`photo_count`, and `thumb_id` when that photo is ready to show)

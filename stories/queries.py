@@ -13,7 +13,7 @@ from django.utils import timezone
 from contributors.models import name_of
 from contributors.roles import OUTREACH_TEAM
 
-from .models import REVIEWABLE_STATUSES, Status, Story, StoryQuerySet
+from .models import REVIEWABLE_STATUSES, Status, Story, StoryImage, StoryQuerySet
 
 # The queue's status filter: stories waiting for the team's decision, or every state.
 AWAITING = "awaiting"
@@ -115,6 +115,38 @@ QUEUE_ROW_FIELDS = (
     "photo_count",
     "thumb_id",
 )
+
+
+# What a row of "my stories" shows, read as plain values (as the queue's rows are).
+MINE_ROW_FIELDS = (
+    "pk",
+    "title",
+    "status",
+    "objective",
+    "format",
+    "updated_at",
+    "author__user_id",
+    "author__display_name",
+    "author__user__first_name",
+    "author__user__last_name",
+    "author__user__username",
+)
+
+
+def photos_of(story_ids: Iterable[int]) -> dict[int, tuple[int, int, str]]:
+    """Each story's photo count and first photo as (count, first photo's id, its rendition's name,
+    empty while it has none), in one query: a page of stories holds a few photos each, and
+    reading them beats three subqueries per story."""
+    found: dict[int, tuple[int, int, str]] = {}
+    rows = (
+        StoryImage.objects.filter(story_id__in=list(story_ids))
+        .order_by("story_id", "position", "pk")
+        .values_list("story_id", "pk", "rendition")
+    )
+    for story_id, image_id, rendition in rows:
+        count, first_id, first_rendition = found.get(story_id, (0, image_id, rendition or ""))
+        found[story_id] = (count + 1, first_id, first_rendition)
+    return found
 
 
 def co_authors_of(story_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:

@@ -76,3 +76,21 @@ def test_a_reviewer_on_a_phone_jumps_to_the_actions(phone_page: Any, people: dic
     # Bootstrap scrolls smoothly.
     wait_until(lambda: 0 <= heading.bounding_box()["y"] < 100, timeout=5)
     expect(phone_page.get_by_role("button", name="Take for review")).to_be_visible()
+
+
+def test_on_a_phone_each_of_my_stories_says_what_happens_next(
+    phone_page: Any, people: dict[str, Any]
+) -> None:
+    author = people["contributor"].contributor
+    story_in(Status.CHANGES_REQUESTED, author=author, reviewer=people["outreach"], title="Muon night shift")
+    story_in(Status.SUBMITTED, author=author, title="Tracker upgrade", format="carousel")
+    log_in(phone_page, "anna")
+    phone_page.goto("/stories/")
+
+    changes = phone_page.get_by_test_id("my-story").filter(has_text="Muon night shift")
+    expect(changes.get_by_test_id("next-step")).to_have_text("Changes requested — edit and resubmit")
+    expect(changes.get_by_test_id("next-step")).to_be_in_viewport()
+    waiting = phone_page.get_by_test_id("my-story").filter(has_text="Tracker upgrade")
+    expect(waiting.get_by_test_id("next-step")).to_have_text("Waiting for the team")
+    expect(waiting).to_contain_text("2 photos")
+    assert sideways(phone_page) <= 0

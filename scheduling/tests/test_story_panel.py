@@ -45,3 +45,22 @@ def test_story_page_shows_the_post_state_time_and_what_is_missing(people: dict[s
 def test_a_story_without_a_post_shows_no_panel(people: dict[str, Any]) -> None:
     story = story_in(Status.IN_REVIEW, author=people["contributor"].contributor)
     assert "Post on Instagram" not in page_of(people["outreach"], story.pk)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_my_stories_say_when_an_approved_story_goes_out(people: dict[str, Any]) -> None:
+    author = people["contributor"]
+    scheduled = approved_post(author=author.contributor, title="Goes out on Wednesday")
+    approved_post(author=author.contributor, title="Still without a date")
+    services.post_schedule(post=scheduled, user=people["outreach"], when=NOW + timedelta(days=2, hours=9))
+    client = Client()
+    client.force_login(author)
+
+    def row(page: str, title: str) -> str:
+        return next(part for part in page.split('data-testid="my-story"') if title in part).split("</li>")[0]
+
+    page = client.get("/stories/").content.decode()
+    assert "Approved — scheduled for 9 January 2030" in row(page, "Goes out on Wednesday")
+    assert "Approved — the team will choose a date" in row(page, "Still without a date")
+    german = client.get("/stories/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Freigegeben — geplant für den 9. Januar 2030" in row(german, "Goes out on Wednesday")

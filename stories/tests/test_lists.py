@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from contributors.roles import OUTREACH_TEAM
 from contributors.tests.factories import PublicationFactory, contributor_user, outreach_user, science_user
@@ -185,3 +186,63 @@ def test_review_queue_pages_count_the_stories_each_status_filter_lists() -> None
     assert pages(status="approved", page="2") == "Page 2 of 2"
     last = client.get(reverse("stories:review_queue"), {"status": "all", "page": "3"}).content.decode()
     assert last.count('class="table-stack-title"') == 53 - 50
+
+
+def _my_story_row(page: str, title: str) -> str:
+    """The HTML of the "my stories" row for the story called `title`."""
+    row = next(part for part in page.split('data-testid="my-story"') if title in part)
+    return row.split("</li>")[0]
+
+
+def test_my_stories_row_shows_status_photos_first_photo_figures_and_co_written_stories() -> None:
+    from stories.panels import ListedStory, register_story_list_figures, unregister_story_list_figures
+
+    me = contributor_user()
+    own = story_in(
+        Status.CHANGES_REQUESTED, author=me.contributor, title="Muon night shift", format="carousel"
+    )
+    author = contributor_user(first_name="Carl", last_name="Colleague")
+    author.contributor.display_name = ""
+    author.contributor.save()
+    shared = story_in(Status.SUBMITTED, author=author.contributor, title="Tracker upgrade")
+    shared.co_authors.add(me.contributor)
+    first = own.images.order_by("position").first()
+    assert first is not None
+
+    def titles(stories: list[ListedStory]) -> dict[int, str]:
+        return {story.pk: f"Figure for {story.title} ({story.status})" for story in stories}
+
+    register_story_list_figures(titles)
+    try:
+        page = client_for(me).get(reverse("stories:mine")).content.decode()
+    finally:
+        unregister_story_list_figures(titles)
+    row = _my_story_row(page, "Muon night shift")
+    assert "Changes requested" in row and "text-bg-warning" in row
+    assert "Outreach · Carousel (2–10 images) · 2 photos" in row
+    assert f"{reverse('stories:image_rendition', args=[own.pk, first.pk])}?v={first.rendition_version}" in row
+    assert reverse("stories:detail", args=[own.pk]) in row
+    assert "Figure for Muon night shift (changes_requested)" in row
+    assert " · with " not in row
+    own.refresh_from_db()
+    assert date_format(timezone.localtime(own.updated_at), "SHORT_DATE_FORMAT") in row
+    other = _my_story_row(page, "Tracker upgrade")
+    assert "Submitted" in other and " · 1 photo · with Carl Colleague" in other
+    assert "Figure for Tracker upgrade (submitted)" in other
+
+
+def test_my_stories_say_what_happens_next_for_each_story_in_english_and_german() -> None:
+    me = contributor_user()
+    story_in(Status.CHANGES_REQUESTED, author=me.contributor, title="Muon night shift")
+    story_in(Status.SUBMITTED, author=me.contributor, title="Tracker upgrade")
+    story_in(Status.DRAFT, author=me.contributor, title="Half written")
+    client = client_for(me)
+    page = client.get(reverse("stories:mine")).content.decode()
+    assert "Changes requested — edit and resubmit" in _my_story_row(page, "Muon night shift")
+    assert "Waiting for the team" in _my_story_row(page, "Tracker upgrade")
+    assert "Draft — submit it when it is ready" in _my_story_row(page, "Half written")
+    german = client.get(reverse("stories:mine"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Änderungen erbeten — bearbeiten und erneut einreichen" in _my_story_row(
+        german, "Muon night shift"
+    )
+    assert "Wartet auf das Team" in _my_story_row(german, "Tracker upgrade")
