@@ -233,7 +233,32 @@ def _public_url(post: Post, name: str) -> str:
 # The steps. Each returns how long to wait before the next one: 0 to go on, None when settled.
 
 
+def _consent_refused(post: Post, token: str) -> bool:
+    """A person shown withdrew consent: nothing more is sent to Instagram. A withdrawal the post
+    was not pulled for yet is seen to as its receiver would (the team told once); otherwise the
+    post needs attention."""
+    from . import services  # services import this module's sweep only when needed
+
+    if services.last_withdrawal(post.story_id) is None:
+        return False
+    person = services.unpulled_withdrawal(post)
+    pulled = None
+    if person is not None:
+        pulled = services.post_pull_for_consent(
+            story_id=post.story_id,
+            actor_id=None,
+            photo_number=person.image.position + 1,
+            withdrawn_at=person.consent_withdrawn_at,
+        )
+    if pulled is None:
+        _settle(post, token, PostStatus.NEEDS_ATTENTION, reason=_("A person shown withdrew their consent."))
+    post.refresh_from_db()
+    return True
+
+
 def _step(post: Post, token: str, client: GraphClient) -> float | None:
+    if not post.publish_tried_for and not post.media_id and _consent_refused(post, token):
+        return None
     if post.media_id:
         media = _call(post, "read_media", post.media_id, lambda: client.media(post.media_id),
                       lambda m: m.permalink)  # fmt: skip
@@ -278,6 +303,8 @@ def _step(post: Post, token: str, client: GraphClient) -> float | None:
             reason=_("Instagram's publishing limit for 24 hours is used up; the post waits for it."),
         )
         return float(settings.PUBLISH_BACKOFF_MAX_SECONDS)
+    if _consent_refused(post, token):
+        return None
     _save(post, token, publish_tried_for=container, lease_until=timezone.now() + _lease())
     media_id = _call(post, "media_publish", container, lambda: client.publish(container), str)
     _save(post, token, media_id=media_id, reason="")

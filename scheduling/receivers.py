@@ -26,4 +26,5 @@ def pull_post_on_consent_withdrawn(
         story_id=story.pk,
         actor_id=getattr(user, "pk", None),
         photo_number=photo_number or person.image.position + 1,
+        withdrawn_at=person.consent_withdrawn_at,
     )

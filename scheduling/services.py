@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from contributors.queueing import after_commit
 from contributors.roles import roles_of
-from stories.models import Format, Story, StoryVideo
+from stories.models import Format, PersonShown, Story, StoryVideo
 from stories.models import Status as StoryStatus
 
 from . import emails
@@ -368,12 +368,17 @@ def run_action(*, post: Post, user: Any, name: str, when: datetime | None = None
     return result
 
 
-def post_pull_for_consent(*, story_id: int, actor_id: int | None, photo_number: int) -> Post | None:
+def post_pull_for_consent(
+    *, story_id: int, actor_id: int | None, photo_number: int, withdrawn_at: datetime | None = None
+) -> Post | None:
     """Consent withdrawn on an approved story: a post waiting to go out comes off the calendar;
     one already out is marked for the team's attention. The team (its reviewer too, never the
     person who recorded it nor the story's authors, who hear of it from the story) is told what
     became of the post, whatever its state; a post the approval's receiver missed is made first,
-    so the team can see to it. Returns the post, or None when there is no post to see to."""
+    so the team can see to it. Returns the post, or None when there is no post to see to.
+
+    A withdrawal the post was pulled for already (by the receiver or the sweep, whichever came
+    first; `withdrawn_at` says when it was recorded) is not seen to twice."""
     post = Post.objects.filter(story_id=story_id).first()
     if post is None:
         story = Story.objects.filter(pk=story_id, status=StoryStatus.APPROVED).first()
@@ -385,6 +390,8 @@ def post_pull_for_consent(*, story_id: int, actor_id: int | None, photo_number: 
         current = _locked(post)
         if current.status == PostStatus.REMOVED:
             return None  # off Instagram already: nothing is left to do about the photo
+        if withdrawn_at is not None and _pulled_since(current.pk, withdrawn_at):
+            return None
         if current.status == PostStatus.SCHEDULED:
             _move(current, None, "consent_withdrawn", PostStatus.UNSCHEDULED, None, reason)
         elif current.status == PostStatus.PUBLISHED:
@@ -400,6 +407,72 @@ def post_pull_for_consent(*, story_id: int, actor_id: int | None, photo_number: 
             )
         emails.tell_team_consent_withdrawn(post_id=current.pk, actor_id=actor_id, photo_number=photo_number)
     return _sync(post, current)
+
+
+# Posts a withdrawn consent must keep off Instagram: waiting for their time, on their way with no
+# publish attempted yet, or out already.
+def _pullable(post: Post) -> bool:
+    if post.status == PostStatus.PUBLISHING:
+        return not post.publish_tried_for
+    return post.status in (PostStatus.SCHEDULED, PostStatus.PUBLISHED)
+
+
+def _pulled_since(post_id: int, since: datetime) -> bool:
+    return PostTransition.objects.filter(
+        post_id=post_id, action="consent_withdrawn", created_at__gte=since
+    ).exists()
+
+
+def last_withdrawal(story_id: int) -> PersonShown | None:
+    """The person shown in the story whose consent was withdrawn last, if any."""
+    return (
+        PersonShown.objects.filter(image__story_id=story_id, consent_withdrawn_at__isnull=False)
+        .select_related("image")
+        .order_by("-consent_withdrawn_at", "-pk")
+        .first()
+    )
+
+
+def unpulled_withdrawal(post: Post) -> PersonShown | None:
+    """The withdrawal this post has not been pulled for yet, if any."""
+    person = last_withdrawal(post.story_id)
+    if person is None or person.consent_withdrawn_at is None:
+        return None
+    if _pulled_since(post.pk, person.consent_withdrawn_at):
+        return None
+    return person
+
+
+def pull_for_missed_withdrawal(*, post_id: int) -> Post | None:
+    """What the receiver of `consent_withdrawn` does, for a post it missed (the signal was lost or
+    the receiver failed); nothing for a post pulled already. Returns the post if it was pulled."""
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None or not _pullable(post):
+        return None
+    person = unpulled_withdrawal(post)
+    if person is None:
+        return None
+    return post_pull_for_consent(
+        story_id=post.story_id,
+        actor_id=None,
+        photo_number=person.image.position + 1,
+        withdrawn_at=person.consent_withdrawn_at,
+    )
+
+
+def pull_posts_of_withdrawn_consent() -> int:
+    """The sweep: every post still scheduled, publishing (nothing sent yet) or published although a
+    person shown in its story withdrew consent is pulled, and the team told, once."""
+    stories = PersonShown.objects.filter(consent_withdrawn_at__isnull=False).values("image__story_id")
+    candidates = Post.objects.filter(
+        story_id__in=stories,
+        status__in=(PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.PUBLISHED),
+    ).values_list("pk", flat=True)
+    pulled = 0
+    for pk in candidates:
+        if pull_for_missed_withdrawal(post_id=pk) is not None:
+            pulled += 1
+    return pulled
 
 
 __all__ = [
@@ -419,6 +492,8 @@ __all__ = [
     "post_schedule",
     "post_schedule_next_free",
     "post_unschedule",
+    "pull_for_missed_withdrawal",
+    "pull_posts_of_withdrawn_consent",
     "run_action",
     "shown",
     "time_problem",

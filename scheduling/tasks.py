@@ -11,7 +11,12 @@ from . import services
 
 @shared_task(soft_time_limit=300, time_limit=360)
 def create_missing_posts() -> int:
-    return services.create_missing_posts()
+    """Beat, every 10 minutes: the posts failed receivers missed, for an approval (made) and for a
+    withdrawn consent (pulled, the team told)."""
+    try:
+        return services.create_missing_posts()
+    finally:
+        services.pull_posts_of_withdrawn_consent()
 
 
 def wake(post_id: int, countdown: float) -> None:
