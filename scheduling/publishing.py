@@ -246,7 +246,7 @@ def _consent_refused(post: Post, token: str) -> bool:
     if person is not None:
         pulled = services.post_pull_for_consent(
             story_id=post.story_id,
-            actor_id=None,
+            actor_id=services.withdrawn_by(person),
             photo_number=person.image.position + 1,
             withdrawn_at=person.consent_withdrawn_at,
         )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from contributors.queueing import after_commit
 from contributors.roles import roles_of
-from stories.models import Format, PersonShown, Story, StoryVideo
+from stories.models import EventKind, Format, PersonShown, Story, StoryEvent, StoryVideo
 from stories.models import Status as StoryStatus
 
 from . import emails
@@ -443,6 +443,20 @@ def unpulled_withdrawal(post: Post) -> PersonShown | None:
     return person
 
 
+def withdrawn_by(person: PersonShown) -> int | None:
+    """Who recorded the withdrawal (from the story's history): they are not told of it again."""
+    event = (
+        StoryEvent.objects.filter(
+            story_id=person.image.story_id,
+            kind=EventKind.CONSENT_WITHDRAWN,
+            params__number=person.image.position + 1,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return event.actor_id if event is not None else None
+
+
 def pull_for_missed_withdrawal(*, post_id: int) -> Post | None:
     """What the receiver of `consent_withdrawn` does, for a post it missed (the signal was lost or
     the receiver failed); nothing for a post pulled already. Returns the post if it was pulled."""
@@ -454,7 +468,7 @@ def pull_for_missed_withdrawal(*, post_id: int) -> Post | None:
         return None
     return post_pull_for_consent(
         story_id=post.story_id,
-        actor_id=None,
+        actor_id=withdrawn_by(person),
         photo_number=person.image.position + 1,
         withdrawn_at=person.consent_withdrawn_at,
     )

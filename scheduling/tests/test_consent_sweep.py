@@ -59,11 +59,11 @@ def scheduled_post(team: dict[str, Any], when: timedelta = timedelta(days=2)) ->
     return post
 
 
-def withdraw(post: Post) -> None:
+def withdraw(post: Post, user: Any = None) -> None:
     story = post.story
     person = story.images.get().people.get()
     mail.outbox.clear()
-    story_services.consent_withdraw(person=person, user=story.author.user)
+    story_services.consent_withdraw(person=person, user=user or story.author.user)
 
 
 def team_told(team: dict[str, Any]) -> Counter[str]:
@@ -181,3 +181,16 @@ def test_a_post_scheduled_again_after_it_was_pulled_is_still_refused(
     assert post.status == PostStatus.NEEDS_ATTENTION
     assert post.reason == "A person shown withdrew their consent."
     assert not PublishStep.objects.filter(post=post).exists()
+
+
+def test_the_team_member_who_recorded_it_is_not_told_by_the_sweep(
+    team: dict[str, Any], signal_lost: None
+) -> None:
+    post = scheduled_post(team)
+    withdraw(post, team["tom"])
+
+    assert services.pull_posts_of_withdrawn_consent() == 1
+
+    post.refresh_from_db()
+    assert post.status == PostStatus.UNSCHEDULED
+    assert team_told(team) == {team["mira"].email: 1}
