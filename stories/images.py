@@ -26,6 +26,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
+from . import reasons
+
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 MAX_PIXELS = 60_000_000
 MIN_WIDTH = 320
@@ -92,9 +94,12 @@ _MESSAGES: dict[str, Promise] = {
 class ImageRejected(Exception):
     """An upload that cannot become an Instagram photo; `message` is meant for the uploader."""
 
-    def __init__(self, code: str, message: Promise | str | None = None) -> None:
+    def __init__(self, code: str, message_key: str | None = None, **params: Any) -> None:
         self.code = code
-        self.message: Promise | str = message if message is not None else _MESSAGES[code]
+        template = _MESSAGES[message_key or code]
+        self.message: Promise | str = format_lazy(template, **params) if params else template
+        # What a worker stores, to be shown later in the reader's language.
+        self.reason = reasons.reason(template, braces=True, **params)
         super().__init__(code)
 
     def __str__(self) -> str:
@@ -181,8 +186,7 @@ def _in_millions(value: int, unit: int = 1_000_000) -> str:
 
 
 def _rejected(code: str, message_key: str | None = None, **params: Any) -> ImageRejected:
-    message = _MESSAGES[message_key or code]
-    return ImageRejected(code, format_lazy(message, **params) if params else message)
+    return ImageRejected(code, message_key, **params)
 
 
 # ---------------------------------------------------------------------------------------------

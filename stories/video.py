@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from . import reasons
 
 # Meta's limits (GRAPH_API.md): reels 3 s–15 min, ≤ 300 MB; stories ≤ 60 s, ≤ 100 MB;
 # H.264/HEVC + AAC in MP4/MOV with the moov atom first, 23–60 fps, ≤ 1920 px.
@@ -44,11 +46,13 @@ def ffmpeg_available() -> bool:
 
 
 class VideoRefused(Exception):
-    """A file that cannot become a post; ``message`` says why, for the person who uploaded it."""
+    """A file that cannot become a post; ``message`` says why, for the person who uploaded it, and
+    ``reason`` is what the worker stores (shown later in the reader's language)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message_id: str, **params: Any) -> None:
+        self.reason = reasons.reason(message_id, **params)
+        self.message = reasons.text(self.reason)
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,9 @@ def probe(path: Path) -> Probe:
     fmt = info.get("format") or {}
     streams = info.get("streams") or []
     if not fmt or not streams:
-        raise VideoRefused(_("This file is not a video that can be read: it may be damaged or incomplete."))
+        raise VideoRefused(
+            gettext_noop("This file is not a video that can be read: it may be damaged or incomplete.")
+        )
     videos = [
         s
         for s in streams
@@ -133,17 +139,19 @@ def probe(path: Path) -> Probe:
         or container.endswith("_pipe")
         or (videos and videos[0].get("codec_name") in IMAGE_CODECS and container not in VIDEO_CONTAINERS)
     ):
-        raise VideoRefused(_("This file is a photo, not a video. Add photos under “Photos”."))
+        raise VideoRefused(gettext_noop("This file is a photo, not a video. Add photos under “Photos”."))
     if not videos:
         if audios:
-            raise VideoRefused(_("This file has sound but no picture. Upload a video."))
-        raise VideoRefused(_("This file is not a video that can be read: it may be damaged or incomplete."))
+            raise VideoRefused(gettext_noop("This file has sound but no picture. Upload a video."))
+        raise VideoRefused(
+            gettext_noop("This file is not a video that can be read: it may be damaged or incomplete.")
+        )
     if container not in VIDEO_CONTAINERS:
         raise VideoRefused(
-            _(
+            gettext_noop(
                 "This kind of file (%(container)s) cannot be used. Upload an MP4 or MOV video, as phones make them."
-            )
-            % {"container": container.split(",")[0]}
+            ),
+            container=container.split(",")[0],
         )
     video = videos[0]
     try:
@@ -152,7 +160,9 @@ def probe(path: Path) -> Probe:
         duration = 0.0
     width, height = int(video.get("width") or 0), int(video.get("height") or 0)
     if duration <= 0 or width <= 0 or height <= 0:
-        raise VideoRefused(_("This file is not a video that can be read: it may be damaged or incomplete."))
+        raise VideoRefused(
+            gettext_noop("This file is not a video that can be read: it may be damaged or incomplete.")
+        )
     return Probe(
         container=container,
         duration=round(duration, 3),
@@ -168,32 +178,40 @@ def probe(path: Path) -> Probe:
 
 def seconds(value: float) -> str:
     """A duration as people read it: 42 s, 2 min 5 s."""
+    return reasons.text(seconds_reason(value))
+
+
+def seconds_reason(value: float) -> dict[str, Any]:
+    """A duration as a stored reason's parameter, said in the reader's language."""
     whole = int(round(value))
     if whole < 60:
-        return _("%(s)d s") % {"s": whole}
-    return _("%(m)d min %(s)d s") % {"m": whole // 60, "s": whole % 60}
+        return reasons.reason(gettext_noop("%(s)d s"), s=whole)
+    return reasons.reason(gettext_noop("%(m)d min %(s)d s"), m=whole // 60, s=whole % 60)
 
 
 def check(found: Probe, *, is_story: bool) -> bool:
     """Refuse what cannot be fixed; True when a story is too long (it may keep its first 60 s)."""
     if found.duration < MIN_SECONDS:
         raise VideoRefused(
-            _("This video is %(length)s long; Instagram needs at least 3 seconds.")
-            % {"length": seconds(found.duration)}
+            gettext_noop("This video is %(length)s long; Instagram needs at least 3 seconds."),
+            length=seconds_reason(found.duration),
         )
     if min(found.width, found.height) < MIN_SIDE:
         raise VideoRefused(
-            _("This video is only %(width)d × %(height)d pixels; it is too small to show on Instagram.")
-            % {"width": found.width, "height": found.height}
+            gettext_noop(
+                "This video is only %(width)d × %(height)d pixels; it is too small to show on Instagram."
+            ),
+            width=found.width,
+            height=found.height,
         )
     if found.fps and found.fps < 1:
-        raise VideoRefused(_("This file holds a still picture, not a moving video."))
+        raise VideoRefused(gettext_noop("This file holds a still picture, not a moving video."))
     if not is_story and found.duration > REEL_MAX_SECONDS:
         raise VideoRefused(
-            _(
+            gettext_noop(
                 "This video is %(length)s long; a reel may be at most 15 minutes. Shorten it and upload it again."
-            )
-            % {"length": seconds(found.duration)}
+            ),
+            length=seconds_reason(found.duration),
         )
     return is_story and found.duration > STORY_MAX_SECONDS + 0.05
 
@@ -287,14 +305,18 @@ def transcode(
         errors.seek(0)
         stderr = errors.read()[-2000:].decode("utf-8", "replace").strip()
     if time_limit and returncode == -9:
-        raise VideoRefused(_("Converting this video took longer than allowed. Upload a shorter clip."))
+        raise VideoRefused(
+            gettext_noop("Converting this video took longer than allowed. Upload a shorter clip.")
+        )
     if returncode != 0 or not target.exists():
         raise VideoRefused(
-            _("The video could not be converted for Instagram (%(detail)s).")
-            % {"detail": stderr[-300:] or returncode}
+            gettext_noop("The video could not be converted for Instagram (%(detail)s)."),
+            detail=stderr[-300:] or str(returncode),
         )
     if target.stat().st_size > max_bytes:
-        raise VideoRefused(_("The converted video is larger than Instagram takes. Upload a shorter clip."))
+        raise VideoRefused(
+            gettext_noop("The converted video is larger than Instagram takes. Upload a shorter clip.")
+        )
 
 
 def frame_jpeg(source: str, at_seconds: float, *, width: int = 540, timeout: float = 20) -> bytes:

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import reasons
 from .storage import private_storage
 
 
@@ -163,6 +164,16 @@ class StoryVideo(models.Model):
         """Whether a page may point an image at the cover's address: a file is there and it is
         not being made again (the old one would be replaced under the reader's eyes)."""
         return self.cover_state != CoverState.MAKING and self.cover_file is not None
+
+    @property
+    def problem_shown(self) -> str:
+        """Why the video was refused, in the reader's language (the worker stores the reason)."""
+        return reasons.shown(self.problem)
+
+    @property
+    def cover_problem_shown(self) -> str:
+        """Why the cover could not be made, in the reader's language."""
+        return reasons.shown(self.cover_problem)
 
     @property
     def cover_note(self) -> str:

@@ -27,9 +27,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from contributors.queueing import after_commit
 
+from .. import reasons
 from .. import video as media
 from ..errors import InvalidInput, NotAllowed, StoryError
 from ..images import ImageRejected, inspect_image_header, make_video_cover
@@ -258,14 +260,21 @@ def video_check_upload(*, video_id: int) -> str:
             too_long = media.check(found, is_story=video.story.format == Format.STORY)
         except media.VideoRefused as refused:
             storage.delete(stored)
-            outcome = _checked(video, name, state=VideoState.REFUSED, problem=refused.message, original="")
+            outcome = _checked(
+                video, name, state=VideoState.REFUSED, problem=reasons.stored(refused.reason), original=""
+            )
         else:
             video.original.name, video.probe = stored, found.as_dict()
             if too_long:
-                problem = _(
-                    "This video is %(length)s long; a story may be at most 60 seconds. "
-                    "You can keep its first 60 seconds, or upload a shorter clip."
-                ) % {"length": media.seconds(found.duration)}
+                problem = reasons.stored(
+                    reasons.reason(
+                        gettext_noop(
+                            "This video is %(length)s long; a story may be at most 60 seconds. "
+                            "You can keep its first 60 seconds, or upload a shorter clip."
+                        ),
+                        length=media.seconds_reason(found.duration),
+                    )
+                )
                 outcome = _checked(
                     video,
                     name,
@@ -411,7 +420,7 @@ def video_make_cover(*, video_id: int) -> str:
         return str(video.cover_state)
     made: list[str] = []
     fields: dict[str, Any] = {"cover_state": CoverState.READY, "cover_problem": ""}
-    problems: list[str] = []
+    problems: list[dict[str, Any]] = []
     if video.rendition:
         frame = _cut_frame(video)
         if frame:
@@ -420,8 +429,10 @@ def video_make_cover(*, video_id: int) -> str:
         else:
             fields["cover_frame"] = ""
             problems.append(
-                _("No frame could be cut from the video at %(at)s s; pick another moment.")
-                % {"at": f"{video.cover_offset_ms / 1000:.1f}"}
+                reasons.reason(
+                    gettext_noop("No frame could be cut from the video at %(at)s s; pick another moment."),
+                    at=f"{video.cover_offset_ms / 1000:.1f}",
+                )
             )
     if video.cover_original:
         fields["cover_original"] = ""
@@ -431,14 +442,18 @@ def video_make_cover(*, video_id: int) -> str:
                     shutil.copyfileobj(stored, local, 1024 * 1024)
                 content = make_video_cover(local)
         except ImageRejected as exc:
-            problems.append(_("The cover photo could not be used: %(reason)s") % {"reason": exc.message})
+            problems.append(
+                reasons.reason(
+                    gettext_noop("The cover photo could not be used: %(reason)s"), reason=exc.reason
+                )
+            )
             if not video.cover_photo:
                 fields["cover"] = CoverChoice.FRAME
         else:
             made.append(default_storage.save(video_cover_upload_to(video, "cover.jpg"), ContentFile(content)))
             fields["cover_photo"] = made[-1]
     if problems:
-        fields["cover_state"], fields["cover_problem"] = CoverState.FAILED, " ".join(problems)
+        fields["cover_state"], fields["cover_problem"] = CoverState.FAILED, reasons.stored(*problems)
     changed = StoryVideo.objects.filter(
         pk=video_id,
         cover_state=CoverState.MAKING,
@@ -516,7 +531,9 @@ def video_transcode(*, video_id: int) -> str:
             )  # fmt: skip
             made = media.probe(target)
         except media.VideoRefused as refused:
-            return _converted(video_id, original_name, state=VideoState.REFUSED, problem=refused.message)
+            return _converted(
+                video_id, original_name, state=VideoState.REFUSED, problem=reasons.stored(refused.reason)
+            )
         with target.open("rb") as handle:
             stored = default_storage.save(
                 video.rendition.field.upload_to(video, "rendition.mp4"), File(handle)
@@ -538,7 +555,9 @@ def video_transcode(*, video_id: int) -> str:
         if isinstance(exc, SoftTimeLimitExceeded):
             _converted(
                 video_id, original_name, state=VideoState.REFUSED,
-                problem=_("Converting this video took longer than allowed. Upload a shorter clip."),
+                problem=reasons.stored(
+                    reasons.reason(gettext_noop("Converting this video took longer than allowed. Upload a shorter clip."))
+                ),
             )  # fmt: skip
             return str(VideoState.REFUSED)
         raise
@@ -613,7 +632,7 @@ def video_problems(story: Story, video: StoryVideo | None, images: list[StoryIma
     if video is None:
         problems.append(_("Add the reel's video."))
     elif video.state == VideoState.REFUSED:
-        problems.append(_("The video was refused: %(reason)s") % {"reason": video.problem})
+        problems.append(_("The video was refused: %(reason)s") % {"reason": video.problem_shown})
     elif video.state == VideoState.TOO_LONG:
         problems.append(
             _("The video is too long for a story: keep its first 60 seconds or upload a shorter clip.")

@@ -525,10 +525,10 @@ def test_a_truncated_cover_photo_is_refused_by_the_worker_with_a_reason_and_the_
     assert answer.status_code == 302
     video = StoryVideo.objects.get(story=story)
     assert (video.cover, video.cover_state, video.cover_photo.name) == ("frame", "failed", "")
-    assert video.cover_problem.startswith(
+    assert video.cover_problem_shown.startswith(
         "The cover photo could not be used: This photo is incomplete or damaged"
     )
-    assert video.cover_problem in client.get(f"/stories/{story.pk}/").content.decode()
+    assert video.cover_problem_shown in client.get(f"/stories/{story.pk}/").content.decode()
     assert not video.cover_original and not private_storage.listdir("video-cover-originals")[1]
 
 
@@ -650,7 +650,7 @@ def test_a_conversion_that_runs_past_its_time_limit_is_stopped_with_a_reason(
 
     video = StoryVideo.objects.get(story=story)
     assert video.state == VideoState.REFUSED and not video.rendition
-    assert video.problem == "Converting this video took longer than allowed. Upload a shorter clip."
+    assert video.problem_shown == "Converting this video took longer than allowed. Upload a shorter clip."
 
 
 def test_the_time_limit_grows_with_the_length_of_the_clip() -> None:

@@ -35,10 +35,10 @@ def video_status_data(video: StoryVideo | None) -> dict[str, Any]:
         "total": video.upload_size,
         "received": video.received_bytes,
         "progress": video.progress,
-        "problem": video.problem,
+        "problem": video.problem_shown,
         "cover_state": video.cover_state,
         "cover_label": video.get_cover_state_display() if video.cover_state else "",
-        "cover_problem": video.cover_problem,
+        "cover_problem": video.cover_problem_shown,
     }
 
 
