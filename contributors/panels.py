@@ -12,7 +12,7 @@ render_to_string, so escaped by the template) or None when it has nothing to sho
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,45 +28,45 @@ class Panel:
     order: int = 100
 
 
-PanelFunction = Callable[[Any, Any], "Panel | None"]
+class Hooks:
+    """Functions that higher apps register for a lower app to call (a lower app never imports a
+    higher one). ``answers(*args)`` calls each in turn; a function that fails is left out and
+    logged, so one app's broken contribution never takes the page down."""
 
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._functions: list[Callable[..., Any]] = []
 
-class PanelRegistry:
-    """The panel functions that higher apps register for one kind of page (a profile, a story).
-
-    ``panels(request, obj)`` calls each with the page's object and returns the panels in order;
-    a function that fails is left out and logged, so one app's broken panel never takes the page
-    down."""
-
-    def __init__(self, page: str) -> None:
-        self.page = page
-        self._functions: list[PanelFunction] = []
-
-    def register(self, func: PanelFunction) -> PanelFunction:
-        """Add a panel function (usable as a decorator); registering twice has no effect."""
+    def register(self, func: Any) -> Any:
+        """Add a function (usable as a decorator); registering twice has no effect."""
         if func not in self._functions:
             self._functions.append(func)
         return func
 
-    def unregister(self, func: PanelFunction) -> None:
+    def unregister(self, func: Any) -> None:
         if func in self._functions:
             self._functions.remove(func)
 
-    def panels(self, request: Any, obj: Any) -> list[Panel]:
-        found = []
+    def answers(self, *args: Any) -> Iterator[Any]:
         for func in list(self._functions):
             try:
-                panel = func(request, obj)
-            except Exception:  # one app's broken panel must not take the page down
-                logger.exception(
-                    "%s panel %s failed for %s",
-                    self.page,
-                    getattr(func, "__name__", func),
-                    getattr(obj, "pk", obj),
-                )
+                answer = func(*args)
+            except Exception:  # one app's failure must not take the page down
+                logger.exception("%s %s failed", self.name, getattr(func, "__name__", func))
                 continue
-            if panel is not None:
-                found.append(panel)
+            yield answer
+
+
+class PanelRegistry(Hooks):
+    """The panel functions that higher apps register for one kind of page (a profile, a story).
+
+    ``panels(request, obj)`` calls each with the page's object and returns the panels in order."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(f"{page} panel")
+
+    def panels(self, request: Any, obj: Any) -> list[Panel]:
+        found = [panel for panel in self.answers(request, obj) if panel is not None]
         return sorted(found, key=lambda panel: panel.order)
 
 

@@ -24,6 +24,13 @@ class Roles:
         return self.outreach or self.admin
 
 
+def members(group: str) -> Any:
+    """The active users of `group` (one of the names above), by id."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(groups__name=group, is_active=True).distinct().order_by("pk")
+
+
 def group_names(user: Any) -> frozenset[str]:
     """The user's group names, read once per request object."""
     if user is None or not user.is_authenticated:

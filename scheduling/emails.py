@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from contributors.mail import queue_email
 from contributors.models import Contributor, Publication
-from contributors.roles import OUTREACH_TEAM
+from contributors.roles import OUTREACH_TEAM, members
 
 from .models import BERLIN, Post, PostStatus
 
@@ -33,13 +33,7 @@ def _name_of(user: Any) -> str:
 
 
 def _team() -> list[Any]:
-    return list(
-        get_user_model()
-        .objects.filter(groups__name=OUTREACH_TEAM, is_active=True)
-        .select_related("contributor")
-        .distinct()
-        .order_by("pk")
-    )
+    return list(members(OUTREACH_TEAM).select_related("contributor"))
 
 
 def _send(

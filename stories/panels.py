@@ -10,11 +10,10 @@ so escaped by the template) or None when it has nothing to show.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from contributors.panels import Panel, PanelRegistry
+from contributors.panels import Hooks, Panel, PanelRegistry
 
 __all__ = [
     "ListedStory",
@@ -29,8 +28,6 @@ __all__ = [
     "unregister_story_next_steps",
     "unregister_story_panel",
 ]
-
-logger = logging.getLogger(__name__)
 
 _story = PanelRegistry("Story")
 register_story_panel = _story.register
@@ -54,30 +51,15 @@ class ListedStory:
 
 
 ListFigures = Callable[[list[ListedStory]], dict[int, str]]
-_list_figures: list[ListFigures] = []
-
-
-def register_story_list_figures(func: ListFigures) -> ListFigures:
-    """Add a function that gives short figures per story for a page of the list."""
-    if func not in _list_figures:
-        _list_figures.append(func)
-    return func
-
-
-def unregister_story_list_figures(func: ListFigures) -> None:
-    if func in _list_figures:
-        _list_figures.remove(func)
+_list_figures = Hooks("Story list figures")
+register_story_list_figures = _list_figures.register
+unregister_story_list_figures = _list_figures.unregister
 
 
 def story_list_figures(stories: list[ListedStory]) -> dict[int, list[str]]:
     """Every registered function's texts per story; a function that fails is left out and logged."""
     figures: dict[int, list[str]] = {}
-    for func in list(_list_figures):
-        try:
-            answers = func(stories)
-        except Exception:  # one app's broken figures must not take the list down
-            logger.exception("Story list figures %s failed", getattr(func, "__name__", func))
-            continue
+    for answers in _list_figures.answers(stories):
         for story_pk, text in answers.items():
             figures.setdefault(story_pk, []).append(text)
     return figures
@@ -87,28 +69,15 @@ def story_list_figures(stories: list[ListedStory]) -> dict[int, list[str]]:
 # The list says for each story what happens next from its status; a higher app that knows more
 # (a post's date) registers ``func(stories) -> {story_pk: text}`` whose texts replace those. The
 # same rules as for the figures: a whole page at once, in a constant number of queries.
-_next_steps: list[ListFigures] = []
-
-
-def register_story_next_steps(func: ListFigures) -> ListFigures:
-    """Add a function that says what happens next for some stories of a page of the list."""
-    if func not in _next_steps:
-        _next_steps.append(func)
-    return func
-
-
-def unregister_story_next_steps(func: ListFigures) -> None:
-    if func in _next_steps:
-        _next_steps.remove(func)
+_next_steps = Hooks("Story next steps")
+register_story_next_steps = _next_steps.register
+unregister_story_next_steps = _next_steps.unregister
 
 
 def story_next_steps(stories: list[ListedStory]) -> dict[int, str]:
     """The registered functions' texts per story (a later function's text wins); a function that
     fails is left out and logged."""
     steps: dict[int, str] = {}
-    for func in list(_next_steps):
-        try:
-            steps.update(func(stories))
-        except Exception:  # one app's broken texts must not take the list down
-            logger.exception("Story next steps %s failed", getattr(func, "__name__", func))
+    for answers in _next_steps.answers(stories):
+        steps.update(answers)
     return steps

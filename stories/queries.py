@@ -6,12 +6,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from contributors.models import name_of
-from contributors.roles import OUTREACH_TEAM
+from contributors.roles import OUTREACH_TEAM, members
 
 from .models import REVIEWABLE_STATUSES, Status, Story, StoryImage, StoryQuerySet
 
@@ -177,11 +176,7 @@ def without_eligible_reviewer(
     """Ids of the stories waiting for a reviewer that no member of the outreach team may take,
     because every one of them is an author: an admin must. `stories` are queue rows
     (`QUEUE_ROW_FIELDS`), `co_authors` as `co_authors_of` gives them. One query."""
-    team = set(
-        get_user_model()
-        .objects.filter(groups__name=OUTREACH_TEAM, is_active=True)
-        .values_list("pk", flat=True)
-    )
+    team = set(members(OUTREACH_TEAM).values_list("pk", flat=True))
     blocked = set()
     for story in stories:
         if story["status"] not in REVIEWABLE_STATUSES:

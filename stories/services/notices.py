@@ -12,10 +12,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.contrib.auth import get_user_model
-
 from contributors.mail import queue_email
-from contributors.roles import OUTREACH_TEAM, SCIENCE_REVIEWERS
+from contributors.roles import OUTREACH_TEAM, SCIENCE_REVIEWERS, members
 
 from .. import emails
 from ..models import Comment, Notice, Story
@@ -27,17 +25,14 @@ def _author_ids(story: Story) -> set[int]:
     return {story.author.user_id, *story.co_authors.values_list("user_id", flat=True)}
 
 
-def _team(story: Story) -> list[Any]:
-    # A team member who writes the story hears of it as an author: they never review it.
+def _members_but_authors(story: Story, group: str) -> list[Any]:
+    # A member who writes the story hears of it as an author: they never review it.
     authors = _author_ids(story)
-    return [
-        user
-        for user in get_user_model()
-        .objects.filter(groups__name=OUTREACH_TEAM, is_active=True)
-        .distinct()
-        .order_by("pk")
-        if user.pk not in authors
-    ]
+    return [user for user in members(group) if user.pk not in authors]
+
+
+def _team(story: Story) -> list[Any]:
+    return _members_but_authors(story, OUTREACH_TEAM)
 
 
 def _authors(story: Story) -> list[Any]:
@@ -45,15 +40,7 @@ def _authors(story: Story) -> list[Any]:
 
 
 def _science(story: Story) -> list[Any]:
-    authors = _author_ids(story)
-    return [
-        user
-        for user in get_user_model()
-        .objects.filter(groups__name=SCIENCE_REVIEWERS, is_active=True)
-        .distinct()
-        .order_by("pk")
-        if user.pk not in authors
-    ]
+    return _members_but_authors(story, SCIENCE_REVIEWERS)
 
 
 def _reviewer_or_team(story: Story) -> list[Any]:

@@ -246,3 +246,17 @@ def test_my_stories_say_what_happens_next_for_each_story_in_english_and_german()
         german, "Muon night shift"
     )
     assert "Wartet auf das Team" in _my_story_row(german, "Tracker upgrade")
+
+
+def test_review_queue_filters_show_the_choices_made() -> None:
+    story_in(Status.SUBMITTED, title="A reel")
+    page = client_for(outreach_user()).get(
+        reverse("stories:review_queue"), {"status": "all", "format": "reel", "waiting": "7", "q": "reel"}
+    )
+    html = page.content.decode().split('id="queue-filters"')[1].split("</form>")[0]
+    assert '<option value="all" selected>' in html
+    assert '<option value="reel" selected>' in html
+    assert '<option value="7" selected>' in html
+    # The filters left alone keep their "All" / "Any" choice.
+    assert html.count(" selected>") == 5 and html.count('<option value="" selected>') == 2
+    assert '<select name="status" class="form-select" id="id_status">' in html
